@@ -1,0 +1,71 @@
+package model
+
+// Action is something a member may or may not do inside a workspace.
+type Action string
+
+// The workspace actions that exist today. Each new feature adds its actions
+// here and a row to Permissions; docs/PERMISSIONS.md mirrors this table and a
+// test keeps the two in step.
+const (
+	ActWorkspaceView    Action = "workspace.view"
+	ActWorkspaceRename  Action = "workspace.rename"
+	ActWorkspaceArchive Action = "workspace.archive"
+	ActMemberView       Action = "member.view"
+	ActMemberInvite     Action = "member.invite"
+	ActMemberRole       Action = "member.role"
+	ActMemberRemove     Action = "member.remove"
+	ActInvitationRevoke Action = "invitation.revoke"
+	ActAuditView        Action = "audit.view"
+	ActChannelView      Action = "channel.view"
+	ActChannelManage    Action = "channel.manage"
+	ActChannelApps      Action = "channel.apps"
+)
+
+// ActionInfo describes an action for documentation and UI help.
+type ActionInfo struct {
+	Action      Action
+	Description string
+	Roles       []Role
+}
+
+var all = []Role{RoleOwner, RoleAdmin, RoleManager, RoleEditor, RoleContributor, RoleAnalyst, RoleViewer}
+
+// Permissions is the one table that says which role may do what. It is
+// enforced only through Can.
+var Permissions = []ActionInfo{
+	{ActWorkspaceView, "See the workspace and its pages", all},
+	{ActWorkspaceRename, "Rename the workspace and change its settings", []Role{RoleOwner, RoleAdmin}},
+	{ActWorkspaceArchive, "Archive or restore the workspace", []Role{RoleOwner}},
+	{ActMemberView, "See members and pending invitations", all},
+	{ActMemberInvite, "Invite people (with a role no higher than one's own; managers up to Editor)", []Role{RoleOwner, RoleAdmin, RoleManager}},
+	{ActMemberRole, "Change a member's role (never above one's own; only owners change owners)", []Role{RoleOwner, RoleAdmin}},
+	{ActMemberRemove, "Remove a member (only owners remove owners; the last owner stays)", []Role{RoleOwner, RoleAdmin}},
+	{ActInvitationRevoke, "Revoke a pending invitation", []Role{RoleOwner, RoleAdmin, RoleManager}},
+	{ActAuditView, "Read the workspace audit log", []Role{RoleOwner, RoleAdmin}},
+	{ActChannelView, "See connected channels, their health and test a connection", all},
+	{ActChannelManage, "Connect, reconnect, disconnect channels and change their settings", []Role{RoleOwner, RoleAdmin, RoleManager}},
+	{ActChannelApps, "Enter the workspace's own network app credentials (OAuth client ID and secret)", []Role{RoleOwner, RoleAdmin}},
+}
+
+var permIndex = func() map[Action]map[Role]bool {
+	m := make(map[Action]map[Role]bool, len(Permissions))
+	for _, p := range Permissions {
+		m[p.Action] = make(map[Role]bool, len(p.Roles))
+		for _, r := range p.Roles {
+			m[p.Action][r] = true
+		}
+	}
+	return m
+}()
+
+// Can reports whether role may perform action. Unknown actions are denied.
+func Can(role Role, action Action) bool { return permIndex[action][role] }
+
+// MaxGrantable is the highest role that a member with role r may give to
+// someone else when inviting or changing roles.
+func MaxGrantable(r Role) Role {
+	if r == RoleManager {
+		return RoleEditor
+	}
+	return r
+}
