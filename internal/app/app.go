@@ -1,0 +1,204 @@
+// Package app is Herald's composition root: it builds the store, the job
+// queue, the domain services and the HTTP surfaces from one Config, starts
+// them in order and stops them in reverse. It is the only package that knows
+// the concrete implementations.
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"herald/internal/account"
+	"herald/internal/channel"
+	"herald/internal/config"
+	"herald/internal/idempotency"
+	"herald/internal/jobs"
+	"herald/internal/mail"
+	"herald/internal/platform/httpclient"
+	"herald/internal/platform/secret"
+	"herald/internal/provider"
+	"herald/internal/store"
+	"herald/internal/system"
+	"herald/internal/workspace"
+)
+
+// App holds the running parts.
+type App struct {
+	Config      config.Config
+	Logger      *slog.Logger
+	Store       *store.Store
+	Box         *secret.Box
+	Queue       *jobs.Queue
+	Mail        *mail.Service
+	Accounts    *account.Service
+	Workspaces  *workspace.Service
+	System      *system.Service
+	Idempotency *idempotency.Service
+	Providers   *provider.Registry
+	Channels    *channel.Service
+	HTTP        *http.Client
+}
+
+// NewLogger builds the process logger from the configuration.
+func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// quieter raises the job queue's log level to warnings unless debug logging
+// is on: River reports routine producer statistics at info level every few
+// seconds, which would drown Herald's own messages.
+func quieter(log *slog.Logger, cfg config.Config) *slog.Logger {
+	if cfg.LogLevel == "debug" {
+		return log
+	}
+	return slog.New(minLevel{log.Handler(), slog.LevelWarn})
+}
+
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (m minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= m.min && m.Handler.Enabled(ctx, l)
+}
+
+func (m minLevel) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return minLevel{m.Handler.WithAttrs(attrs), m.min}
+}
+
+func (m minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{m.Handler.WithGroup(name), m.min}
+}
+
+// OpenStore connects to the configured database.
+func OpenStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
+	return store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+}
+
+// Migrate applies Herald's and River's pending migrations.
+func Migrate(ctx context.Context, st *store.Store) ([]string, error) {
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		return applied, err
+	}
+	n, err := jobs.Migrate(ctx, st)
+	if n > 0 {
+		applied = append(applied, fmt.Sprintf("river (%d versions)", n))
+	}
+	return applied, err
+}
+
+// Backup writes a consistent copy of the SQLite database to dest, which must
+// not exist yet.
+func Backup(ctx context.Context, cfg config.Config, dest string) error {
+	if _, err := os.Stat(dest); err == nil {
+		return fmt.Errorf("%s already exists; choose a new file name", dest)
+	}
+	st, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return st.Backup(ctx, dest)
+}
+
+// checkSchema migrates when allowed, and otherwise refuses a stale schema.
+func checkSchema(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) error {
+	if cfg.AutoMigrate {
+		applied, err := Migrate(ctx, st)
+		if len(applied) > 0 {
+			log.Info("migrations applied", "names", applied)
+		}
+		return err
+	}
+	status, err := st.Status(ctx)
+	if err != nil {
+		return err
+	}
+	pending, err := jobs.Pending(ctx, st)
+	if err != nil {
+		return err
+	}
+	if !status.Current() || pending > 0 {
+		return fmt.Errorf("%w: schema version %d of %d, %d job-queue migrations pending; run `herald migrate` or set HERALD_AUTO_MIGRATE=true",
+			store.ErrStale, status.Applied, status.Latest, pending)
+	}
+	return nil
+}
+
+// SecretBox loads the sealing key from the configuration or the key file.
+func SecretBox(cfg config.Config) (*secret.Box, error) {
+	if cfg.SecretKey != "" {
+		return secret.NewBox([]byte(cfg.SecretKey))
+	}
+	key, err := secret.LoadOrCreateKeyFile(filepath.Join(cfg.DataDir, "secret.key"))
+	if err != nil {
+		return nil, err
+	}
+	return secret.NewBox(key)
+}
+
+// New builds every part. Jobs are worked only when cfg has the worker role.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("app: create data dir %s: %w", cfg.DataDir, err)
+	}
+	box, err := SecretBox(cfg)
+	if err != nil {
+		return nil, err
+	}
+	st, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Logger: log, Store: st, Box: box}
+	if err := checkSchema(ctx, cfg, st, log); err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.Mail = &mail.Service{Store: st, Box: box}
+	opts := jobs.Options{Concurrency: cfg.Workers, Logger: quieter(log, cfg).With("component", "jobs")}
+	if cfg.HasRole("worker") {
+		opts.Workers = river.NewWorkers()
+		river.AddWorker(opts.Workers, &mail.Worker{Service: a.Mail})
+		river.AddWorker(opts.Workers, &jobs.MaintenanceWorker{Store: st, Logger: log.With("component", "maintenance")})
+		opts.Periodic = append(opts.Periodic, jobs.MaintenancePeriodic())
+		opts.PollInterval = time.Second
+	}
+	if a.Queue, err = jobs.New(st, opts); err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.Accounts = &account.Service{Store: st, Box: box, Queue: a.Queue, Mail: a.Mail, BaseURL: cfg.BaseURL, SessionTTL: cfg.SessionTTL}
+	a.Workspaces = &workspace.Service{Store: st, Queue: a.Queue, Mail: a.Mail, BaseURL: cfg.BaseURL}
+	a.System = &system.Service{Store: st, Queue: a.Queue, Started: time.Now(), Roles: cfg.Roles}
+	a.Idempotency = &idempotency.Service{Store: st, Box: box}
+	a.HTTP = httpclient.New(httpclient.Options{AllowPrivate: cfg.AllowPrivate, UserAgent: "Herald/" + system.Version})
+	a.Providers = Providers(a.HTTP, cfg.AllowPrivate)
+	a.Channels = &channel.Service{Store: st, Box: box, Registry: a.Providers, Workspaces: a.Workspaces, Queue: a.Queue, Mail: a.Mail,
+		HTTP: a.HTTP, BaseURL: cfg.BaseURL}
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error {
+	if a.Store == nil {
+		return nil
+	}
+	return a.Store.Close()
+}

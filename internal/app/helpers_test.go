@@ -1,0 +1,39 @@
+package app_test
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+
+	"herald/internal/account"
+	"herald/internal/app"
+	"herald/internal/config"
+	"herald/internal/testenv"
+)
+
+func accountNew(email string) account.NewUser {
+	return account.NewUser{Email: email, Name: "Test User", Password: "a long enough password"}
+}
+
+// testConfig is a SQLite configuration in a temporary directory.
+func testConfig(t *testing.T) config.Config { return testenv.Config(t) }
+
+// build makes an app without job workers on cfg.
+func build(t *testing.T, cfg config.Config) *app.App {
+	t.Helper()
+	cfg.Roles = []string{"web"}
+	a, err := app.New(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
+// newApp builds an app without workers on SQLite.
+func newApp(t *testing.T) *app.App { return build(t, testConfig(t)) }
+
+// eachDB runs fn with an app on SQLite and, when configured, PostgreSQL.
+func eachDB(t *testing.T, fn func(t *testing.T, a *app.App)) {
+	testenv.Each(t, func(t *testing.T, cfg config.Config) { fn(t, build(t, cfg)) })
+}

@@ -1,0 +1,28 @@
+// Package web is Herald's server-rendered user interface: html/template pages,
+// a little vanilla JavaScript and CSS, all embedded in the binary.
+package web
+
+import (
+	"log/slog"
+
+	"herald/internal/account"
+	"herald/internal/channel"
+	"herald/internal/mail"
+	"herald/internal/platform/secret"
+	"herald/internal/system"
+	"herald/internal/workspace"
+)
+
+// Deps are the domain services and settings the UI needs.
+type Deps struct {
+	Accounts   *account.Service
+	Workspaces *workspace.Service
+	Channels   *channel.Service
+	Mail       *mail.Service
+	System     *system.Service
+	Box        *secret.Box // keys CSRF tokens
+	BaseURL    string
+	TrustProxy bool
+	MaxBody    int64
+	Logger     *slog.Logger
+}
