@@ -2,8 +2,11 @@ package api
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
 	"encoding/json"
+	"fmt"
+	"io/fs"
+	"sort"
 	"strings"
 )
 
@@ -13,6 +16,20 @@ import (
 //
 //go:embed openapi.json
 var openAPISource []byte
+
+// openAPIParts holds one file per feature area (posts, media, links...),
+// each with its own tags, paths and component schemas; they are merged into
+// the main document so areas can grow without editing one huge file.
+//
+//go:embed openapi
+var openAPIParts embed.FS
+
+// openAPIPart is the shape of a file under openapi/.
+type openAPIPart struct {
+	Tags    []json.RawMessage          `json:"tags"`
+	Paths   map[string]json.RawMessage `json:"paths"`
+	Schemas map[string]json.RawMessage `json:"schemas"`
+}
 
 // openAPIDoc fixes the top-level order of the served document; the inner
 // parts pass through untouched.
@@ -36,6 +53,9 @@ func openAPIDocument(baseURL string) []byte {
 	if err := dec.Decode(&doc); err != nil {
 		panic("api: embedded openapi.json: " + err.Error())
 	}
+	if err := mergeOpenAPIParts(&doc); err != nil {
+		panic("api: " + err.Error())
+	}
 	if baseURL != "" {
 		servers, err := json.Marshal([]map[string]string{{"url": strings.TrimRight(baseURL, "/"), "description": "This Herald"}})
 		if err != nil {
@@ -48,6 +68,68 @@ func openAPIDocument(baseURL string) []byte {
 		panic("api: openapi.json: " + err.Error())
 	}
 	return out
+}
+
+// mergeOpenAPIParts adds the files under openapi/ to doc; a path or schema
+// defined twice is an error.
+func mergeOpenAPIParts(doc *openAPIDoc) error {
+	var tags []json.RawMessage
+	var paths, schemas map[string]json.RawMessage
+	var components map[string]json.RawMessage
+	if err := json.Unmarshal(doc.Tags, &tags); err != nil {
+		return fmt.Errorf("openapi.json tags: %w", err)
+	}
+	if err := json.Unmarshal(doc.Paths, &paths); err != nil {
+		return fmt.Errorf("openapi.json paths: %w", err)
+	}
+	if err := json.Unmarshal(doc.Components, &components); err != nil {
+		return fmt.Errorf("openapi.json components: %w", err)
+	}
+	if err := json.Unmarshal(components["schemas"], &schemas); err != nil {
+		return fmt.Errorf("openapi.json schemas: %w", err)
+	}
+	names, err := fs.Glob(openAPIParts, "openapi/*.json")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		b, err := openAPIParts.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		var part openAPIPart
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&part); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		tags = append(tags, part.Tags...)
+		for k, v := range part.Paths {
+			if _, dup := paths[k]; dup {
+				return fmt.Errorf("%s: path %s is defined twice", name, k)
+			}
+			paths[k] = v
+		}
+		for k, v := range part.Schemas {
+			if _, dup := schemas[k]; dup {
+				return fmt.Errorf("%s: schema %s is defined twice", name, k)
+			}
+			schemas[k] = v
+		}
+	}
+	var err2 error
+	if doc.Tags, err2 = json.Marshal(tags); err2 != nil {
+		return err2
+	}
+	if doc.Paths, err2 = json.Marshal(paths); err2 != nil {
+		return err2
+	}
+	if components["schemas"], err2 = json.Marshal(schemas); err2 != nil {
+		return err2
+	}
+	doc.Components, err2 = json.Marshal(components)
+	return err2
 }
 
 // openAPIGet serves the OpenAPI document; it needs no token.

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 
 	"herald/internal/model"
 )
@@ -15,7 +16,7 @@ func (s *server) routeTable() []route {
 		get, post, patch, del = http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete
 		create                = true
 	)
-	return []route{
+	base := []route{
 		{get, "/api/v1/openapi.json", public, false, s.openAPIGet},
 
 		{get, "/api/v1/me", model.ScopeAccountRead, false, s.meGet},
@@ -53,4 +54,7 @@ func (s *server) routeTable() []route {
 		{get, "/api/v1/audit", model.ScopeAuditRead, false, s.auditList},
 		{get, "/api/v1/system", model.ScopeAccountRead, false, s.systemGet},
 	}
+	// Feature areas keep their routes beside their handlers, documented in
+	// openapi/<area>.json.
+	return slices.Concat(base, s.postRoutes(), s.mediaRoutes(), s.linkRoutes())
 }

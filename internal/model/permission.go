@@ -19,6 +19,14 @@ const (
 	ActChannelView      Action = "channel.view"
 	ActChannelManage    Action = "channel.manage"
 	ActChannelApps      Action = "channel.apps"
+	ActPostView         Action = "post.view"
+	ActPostEdit         Action = "post.edit"
+	ActPostDelete       Action = "post.delete"
+	ActComposeSettings  Action = "compose.settings"
+	ActMediaEdit        Action = "media.edit"
+	ActMediaDelete      Action = "media.delete"
+	ActLinkView         Action = "link.view"
+	ActLinkManage       Action = "link.manage"
 )
 
 // ActionInfo describes an action for documentation and UI help.
@@ -45,7 +53,18 @@ var Permissions = []ActionInfo{
 	{ActChannelView, "See connected channels, their health and test a connection", all},
 	{ActChannelManage, "Connect, reconnect, disconnect channels and change their settings", []Role{RoleOwner, RoleAdmin, RoleManager}},
 	{ActChannelApps, "Enter the workspace's own network app credentials (OAuth client ID and secret)", []Role{RoleOwner, RoleAdmin}},
+	{ActPostView, "See posts, drafts, ideas, version history and the media library", all},
+	{ActPostEdit, "Write and edit posts, drafts and ideas, import posts from CSV", writers},
+	{ActPostDelete, "Delete posts and ideas", []Role{RoleOwner, RoleAdmin, RoleManager, RoleEditor}},
+	{ActComposeSettings, "Manage content pillars, templates, hashtag groups and UTM presets", []Role{RoleOwner, RoleAdmin, RoleManager}},
+	{ActMediaEdit, "Upload media and edit alt text, tags, folders and rights", writers},
+	{ActMediaDelete, "Delete media from the library", []Role{RoleOwner, RoleAdmin, RoleManager, RoleEditor}},
+	{ActLinkView, "See tracked links and their click statistics", all},
+	{ActLinkManage, "Create, edit and delete tracked links", writers},
 }
+
+// writers are the roles that create content.
+var writers = []Role{RoleOwner, RoleAdmin, RoleManager, RoleEditor, RoleContributor}
 
 var permIndex = func() map[Action]map[Role]bool {
 	m := make(map[Action]map[Role]bool, len(Permissions))

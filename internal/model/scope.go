@@ -20,6 +20,12 @@ const (
 	ScopeAuditRead       Scope = "audit:read"
 	ScopeChannelsRead    Scope = "channels:read"
 	ScopeChannelsWrite   Scope = "channels:write"
+	ScopePostsRead       Scope = "posts:read"
+	ScopePostsWrite      Scope = "posts:write"
+	ScopeMediaRead       Scope = "media:read"
+	ScopeMediaWrite      Scope = "media:write"
+	ScopeLinksRead       Scope = "links:read"
+	ScopeLinksWrite      Scope = "links:write"
 )
 
 // Scopes lists every scope with what it allows.
@@ -36,6 +42,12 @@ var Scopes = []struct {
 	{ScopeAuditRead, "Read audit logs"},
 	{ScopeChannelsRead, "List channels, their health, and test connections"},
 	{ScopeChannelsWrite, "Connect, reconnect, update and disconnect channels"},
+	{ScopePostsRead, "Read posts, drafts, ideas, pillars, templates; validate and export"},
+	{ScopePostsWrite, "Create, edit, delete and import posts, ideas, pillars and templates"},
+	{ScopeMediaRead, "List and download media library assets"},
+	{ScopeMediaWrite, "Upload, edit and delete media"},
+	{ScopeLinksRead, "Read tracked links and click statistics"},
+	{ScopeLinksWrite, "Create, edit and delete tracked links and UTM presets"},
 }
 
 // ParseScopes validates a list of scope names.

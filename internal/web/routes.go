@@ -13,6 +13,9 @@ const (
 	admin                  // installation administrators; others get 403
 )
 
+// routeFunc registers a UI route behind the usual guards.
+type routeFunc func(pattern string, acc access, fn handlerFunc)
+
 // handlerFunc is a UI handler: it gets the visit the middleware built.
 type handlerFunc func(w http.ResponseWriter, r *http.Request, v *visit)
 
@@ -21,7 +24,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request, v *visit)
 func (h *handler) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /static/{hash}/{name}", h.assets)
-	route := func(pattern string, acc access, fn handlerFunc) { mux.Handle(pattern, h.wrap(acc, fn)) }
+	var route routeFunc = func(pattern string, acc access, fn handlerFunc) { mux.Handle(pattern, h.wrap(acc, fn)) }
 
 	route("GET /{$}", public, h.homeShow)
 	route("GET /setup", public, h.setupShow)
@@ -98,6 +101,11 @@ func (h *handler) routes() http.Handler {
 	route("GET /admin/apps", admin, h.adminNetworkAppList)
 	route("POST /admin/apps", admin, h.adminNetworkAppPut)
 	route("POST /admin/apps/{id}/delete", admin, h.adminNetworkAppDelete)
+
+	// Feature areas keep their routes beside their handlers.
+	h.composeRoutes(mux, route)
+	h.mediaRoutes(mux, route)
+	h.linkRoutes(mux, route)
 
 	mux.Handle("/", h.wrap(public, h.notFound))
 	return mux

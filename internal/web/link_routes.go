@@ -1,0 +1,7 @@
+package web
+
+import "net/http"
+
+// linkRoutes registers the link pages.
+func (h *handler) linkRoutes(mux *http.ServeMux, route routeFunc) {
+}
