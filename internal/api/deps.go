@@ -26,6 +26,7 @@ import (
 
 	"herald/internal/account"
 	"herald/internal/channel"
+	"herald/internal/compose"
 	"herald/internal/idempotency"
 	"herald/internal/system"
 	"herald/internal/workspace"
@@ -36,6 +37,7 @@ type Deps struct {
 	Accounts    *account.Service
 	Workspaces  *workspace.Service
 	Channels    *channel.Service
+	Compose     *compose.Service
 	System      *system.Service
 	Idempotency *idempotency.Service
 	BaseURL     string

@@ -18,6 +18,7 @@ import (
 
 	"herald/internal/account"
 	"herald/internal/channel"
+	"herald/internal/compose"
 	"herald/internal/config"
 	"herald/internal/idempotency"
 	"herald/internal/jobs"
@@ -44,6 +45,7 @@ type App struct {
 	Idempotency *idempotency.Service
 	Providers   *provider.Registry
 	Channels    *channel.Service
+	Compose     *compose.Service
 	HTTP        *http.Client
 }
 
@@ -192,6 +194,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Providers = Providers(a.HTTP, cfg.AllowPrivate)
 	a.Channels = &channel.Service{Store: st, Box: box, Registry: a.Providers, Workspaces: a.Workspaces, Queue: a.Queue, Mail: a.Mail,
 		HTTP: a.HTTP, BaseURL: cfg.BaseURL}
+	a.Compose = &compose.Service{Store: st, Workspaces: a.Workspaces, Channels: a.Channels, BaseURL: cfg.BaseURL}
 	return a, nil
 }
 

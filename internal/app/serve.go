@@ -24,9 +24,9 @@ func (a *App) Handler() http.Handler {
 	metrics := httpx.NewMetrics(reg)
 	cfg := a.Config
 	mux := http.NewServeMux()
-	mux.Handle("/api/", api.New(api.Deps{Accounts: a.Accounts, Workspaces: a.Workspaces, Channels: a.Channels, System: a.System, Idempotency: a.Idempotency,
+	mux.Handle("/api/", api.New(api.Deps{Accounts: a.Accounts, Workspaces: a.Workspaces, Channels: a.Channels, Compose: a.Compose, System: a.System, Idempotency: a.Idempotency,
 		BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy, MaxBody: cfg.MaxBodyBytes, Logger: a.Logger.With("surface", "api")}))
-	mux.Handle("/", web.New(web.Deps{Accounts: a.Accounts, Workspaces: a.Workspaces, Channels: a.Channels, Mail: a.Mail, System: a.System, Box: a.Box,
+	mux.Handle("/", web.New(web.Deps{Accounts: a.Accounts, Workspaces: a.Workspaces, Channels: a.Channels, Compose: a.Compose, Mail: a.Mail, System: a.System, Box: a.Box,
 		BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy, MaxBody: cfg.MaxBodyBytes, Logger: a.Logger.With("surface", "web")}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

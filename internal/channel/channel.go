@@ -109,17 +109,26 @@ func (s *Service) Account(ctx context.Context, workspaceID, id string) (provider
 		return provider.Account{}, c, err
 	}
 	acct := provider.Account{RemoteID: c.RemoteID, Handle: c.Handle, Credentials: creds, Settings: c.Settings}
+	_, acct.Limits, err = s.Limits(c)
+	return acct, c, err
+}
+
+// Limits returns the network's description and the limits that apply to a
+// channel: the account's own as last read from the network, else the
+// network's defaults. It performs no permission check.
+func (s *Service) Limits(c model.Channel) (provider.Info, provider.Limits, error) {
 	p, err := s.provider(c.Network)
 	if err != nil {
-		return acct, c, err
+		return provider.Info{}, provider.Limits{}, err
 	}
-	acct.Limits = p.Info().Limits
+	info := p.Info()
+	limits := info.Limits
 	if c.LimitsJSON != "" {
-		if err := json.Unmarshal([]byte(c.LimitsJSON), &acct.Limits); err != nil {
-			return acct, c, fmt.Errorf("channel: stored limits: %w", err)
+		if err := json.Unmarshal([]byte(c.LimitsJSON), &limits); err != nil {
+			return info, limits, fmt.Errorf("channel: stored limits: %w", err)
 		}
 	}
-	return acct, c, nil
+	return info, limits, nil
 }
 
 func (s *Service) sealCredentials(creds map[string]string) (string, error) {

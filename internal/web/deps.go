@@ -7,6 +7,7 @@ import (
 
 	"herald/internal/account"
 	"herald/internal/channel"
+	"herald/internal/compose"
 	"herald/internal/mail"
 	"herald/internal/platform/secret"
 	"herald/internal/system"
@@ -18,6 +19,7 @@ type Deps struct {
 	Accounts   *account.Service
 	Workspaces *workspace.Service
 	Channels   *channel.Service
+	Compose    *compose.Service
 	Mail       *mail.Service
 	System     *system.Service
 	Box        *secret.Box // keys CSRF tokens
