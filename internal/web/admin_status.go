@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"herald/internal/media"
 	"herald/internal/system"
 )
 
@@ -26,6 +27,7 @@ type adminData struct {
 	Status   system.Status
 	States   []jobState
 	Periodic []periodicRun
+	Media    media.PublicCheck // can networks fetch media from the base URL?
 }
 
 // jobStates orders River's states the way an operator reads them, with a
@@ -47,6 +49,9 @@ func (h *handler) adminData(w http.ResponseWriter, r *http.Request, v *visit) (a
 		return adminData{}, false
 	}
 	d := adminData{Status: st}
+	if h.d.Media != nil {
+		d.Media = h.d.Media.CheckPublicURL()
+	}
 	for _, s := range jobStates {
 		s.Count = st.Jobs.Counts[s.State]
 		d.States = append(d.States, s)
