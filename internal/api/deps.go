@@ -28,6 +28,8 @@ import (
 	"herald/internal/channel"
 	"herald/internal/compose"
 	"herald/internal/idempotency"
+	"herald/internal/links"
+	"herald/internal/media"
 	"herald/internal/system"
 	"herald/internal/workspace"
 )
@@ -38,6 +40,8 @@ type Deps struct {
 	Workspaces  *workspace.Service
 	Channels    *channel.Service
 	Compose     *compose.Service
+	Media       *media.Service
+	Links       *links.Service
 	System      *system.Service
 	Idempotency *idempotency.Service
 	BaseURL     string

@@ -26,9 +26,10 @@ var openAPIParts embed.FS
 
 // openAPIPart is the shape of a file under openapi/.
 type openAPIPart struct {
-	Tags    []json.RawMessage          `json:"tags"`
-	Paths   map[string]json.RawMessage `json:"paths"`
-	Schemas map[string]json.RawMessage `json:"schemas"`
+	Tags       []json.RawMessage          `json:"tags"`
+	Paths      map[string]json.RawMessage `json:"paths"`
+	Schemas    map[string]json.RawMessage `json:"schemas"`
+	Parameters map[string]json.RawMessage `json:"parameters,omitempty"` // path parameters such as a post's {id}
 }
 
 // openAPIDoc fixes the top-level order of the served document; the inner
@@ -74,7 +75,7 @@ func openAPIDocument(baseURL string) []byte {
 // defined twice is an error.
 func mergeOpenAPIParts(doc *openAPIDoc) error {
 	var tags []json.RawMessage
-	var paths, schemas map[string]json.RawMessage
+	var paths, schemas, params map[string]json.RawMessage
 	var components map[string]json.RawMessage
 	if err := json.Unmarshal(doc.Tags, &tags); err != nil {
 		return fmt.Errorf("openapi.json tags: %w", err)
@@ -87,6 +88,9 @@ func mergeOpenAPIParts(doc *openAPIDoc) error {
 	}
 	if err := json.Unmarshal(components["schemas"], &schemas); err != nil {
 		return fmt.Errorf("openapi.json schemas: %w", err)
+	}
+	if err := json.Unmarshal(components["parameters"], &params); err != nil {
+		return fmt.Errorf("openapi.json parameters: %w", err)
 	}
 	names, err := fs.Glob(openAPIParts, "openapi/*.json")
 	if err != nil {
@@ -117,6 +121,12 @@ func mergeOpenAPIParts(doc *openAPIDoc) error {
 			}
 			schemas[k] = v
 		}
+		for k, v := range part.Parameters {
+			if _, dup := params[k]; dup {
+				return fmt.Errorf("%s: parameter %s is defined twice", name, k)
+			}
+			params[k] = v
+		}
 	}
 	var err2 error
 	if doc.Tags, err2 = json.Marshal(tags); err2 != nil {
@@ -126,6 +136,9 @@ func mergeOpenAPIParts(doc *openAPIDoc) error {
 		return err2
 	}
 	if components["schemas"], err2 = json.Marshal(schemas); err2 != nil {
+		return err2
+	}
+	if components["parameters"], err2 = json.Marshal(params); err2 != nil {
 		return err2
 	}
 	doc.Components, err2 = json.Marshal(components)

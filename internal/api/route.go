@@ -69,6 +69,9 @@ type reply struct {
 	status   int
 	body     any // nil for 204
 	location string
+	// streamed says the handler wrote the answer itself (CSV exports,
+	// NDJSON progress), so there is nothing left to send.
+	streamed bool
 }
 
 func ok(body any) reply { return reply{status: http.StatusOK, body: body} }
@@ -115,6 +118,9 @@ func (s *server) handle(rt *route, c *call) error {
 	rep, body, err := run(rt, c)
 	if err != nil {
 		return err
+	}
+	if rep.streamed {
+		return nil
 	}
 	send(c.w, rep.status, rep.location, body)
 	return nil

@@ -22,7 +22,9 @@ import (
 	"herald/internal/config"
 	"herald/internal/idempotency"
 	"herald/internal/jobs"
+	"herald/internal/links"
 	"herald/internal/mail"
+	"herald/internal/media"
 	"herald/internal/platform/httpclient"
 	"herald/internal/platform/secret"
 	"herald/internal/provider"
@@ -46,6 +48,8 @@ type App struct {
 	Providers   *provider.Registry
 	Channels    *channel.Service
 	Compose     *compose.Service
+	Links       *links.Service
+	Media       *media.Service
 	HTTP        *http.Client
 }
 
@@ -175,10 +179,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	a.Mail = &mail.Service{Store: st, Box: box}
 	opts := jobs.Options{Concurrency: cfg.Workers, Logger: quieter(log, cfg).With("component", "jobs")}
+	// The media service is built further down; it joins maintenance there.
+	maintenance := &jobs.MaintenanceWorker{Store: st, Logger: log.With("component", "maintenance")}
 	if cfg.HasRole("worker") {
 		opts.Workers = river.NewWorkers()
 		river.AddWorker(opts.Workers, &mail.Worker{Service: a.Mail})
-		river.AddWorker(opts.Workers, &jobs.MaintenanceWorker{Store: st, Logger: log.With("component", "maintenance")})
+		river.AddWorker(opts.Workers, maintenance)
 		opts.Periodic = append(opts.Periodic, jobs.MaintenancePeriodic())
 		opts.PollInterval = time.Second
 	}
@@ -194,7 +200,28 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Providers = Providers(a.HTTP, cfg.AllowPrivate)
 	a.Channels = &channel.Service{Store: st, Box: box, Registry: a.Providers, Workspaces: a.Workspaces, Queue: a.Queue, Mail: a.Mail,
 		HTTP: a.HTTP, BaseURL: cfg.BaseURL}
-	a.Compose = &compose.Service{Store: st, Workspaces: a.Workspaces, Channels: a.Channels, BaseURL: cfg.BaseURL}
+	bucket, err := media.OpenBucket(ctx, cfg.MediaBucket, filepath.Join(cfg.DataDir, "media"))
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.Media = &media.Service{Store: st, Bucket: bucket, Box: box, Workspaces: a.Workspaces, Registry: a.Providers, BaseURL: cfg.BaseURL,
+		Logger: log.With("component", "media")}
+	// Media by URL (CSV import) fetches user-supplied addresses: the SSRF
+	// guard of a.HTTP applies, but its 10 MB body cap would refuse videos,
+	// so the cap is the library's own limit (one byte over, so the library
+	// words the refusal).
+	a.Media.HTTP = httpclient.New(httpclient.Options{AllowPrivate: cfg.AllowPrivate, Timeout: media.FetchTimeout,
+		MaxBody: a.Media.MaxBytes() + 1, UserAgent: "Herald/" + system.Version + " (media import)"})
+	maintenance.Uploads = a.Media
+	a.Compose = &compose.Service{Store: st, Workspaces: a.Workspaces, Channels: a.Channels, Media: composeMedia{a.Media},
+		MediaImporter: composeMedia{a.Media}, BaseURL: cfg.BaseURL}
+	// Link previews fetch user-supplied URLs: the SSRF guard applies, and a
+	// page's head is all a card needs, so bodies are capped near 1 MB.
+	previewHTTP := httpclient.New(httpclient.Options{AllowPrivate: cfg.AllowPrivate, Timeout: 10 * time.Second, MaxBody: 1 << 20,
+		UserAgent: "Herald/" + system.Version + " (link preview)"})
+	a.Links = &links.Service{Store: st, Workspaces: a.Workspaces, HTTP: previewHTTP, BaseURL: cfg.BaseURL, ShortBase: cfg.ShortURL,
+		DataDir: cfg.DataDir, Logger: log.With("component", "links")}
 	return a, nil
 }
 
@@ -202,6 +229,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 func (a *App) Close() error {
 	if a.Store == nil {
 		return nil
+	}
+	if a.Media != nil && a.Media.Bucket != nil {
+		_ = a.Media.Bucket.Close()
 	}
 	return a.Store.Close()
 }

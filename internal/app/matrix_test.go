@@ -1,8 +1,11 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -14,6 +17,7 @@ import (
 
 	"herald/internal/account"
 	"herald/internal/app"
+	"herald/internal/compose"
 	"herald/internal/model"
 	"herald/internal/provider"
 )
@@ -32,7 +36,7 @@ type member struct {
 }
 
 // target is what one attempt acts on, prepared fresh by the owner.
-type target struct{ userID, invitationID, channelID string }
+type target struct{ userID, invitationID, channelID, postID, mediaID string }
 
 type actionCase struct {
 	action  model.Action
@@ -276,6 +280,22 @@ func (mx *matrix) cases() []actionCase {
 		}
 		return target{channelID: c.ID}
 	}
+	post := func(t *testing.T) target {
+		tg := channel(t)
+		p, err := mx.a.Compose.Create(context.Background(), mx.owner, mx.ws, compose.Draft{Base: model.Content{Text: "A post"}, Channels: []string{tg.channelID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tg.postID = p.ID
+		return tg
+	}
+	asset := func(t *testing.T) target {
+		m, err := mx.a.Media.Upload(context.Background(), mx.owner, mx.ws, "dot.png", bytes.NewReader(tinyPNG(t)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return target{mediaID: m.ID}
+	}
 	ws := "/w/" + mx.ws
 	api := "/api/v1/workspaces/" + mx.ws
 	newEmail := func() string { mx.n++; return fmt.Sprintf("new%d@matrix.test", mx.n) }
@@ -352,6 +372,36 @@ func (mx *matrix) cases() []actionCase {
 				return mx.form(m, ws+"/channels/apps", url.Values{"network": {"matrixoauth"}, "client_id": {"client-" + newHandle()}, "client_secret": {"s"}})
 			},
 			noAPI: "network app credentials are entered in the web UI only: the API never carries client secrets"},
+		{action: model.ActPostView, prepare: none,
+			web: func(m *member, _ target) *http.Request { return mx.page(ws + "/posts") },
+			api: func(m *member, _ target) *http.Request { return mx.json("GET", api+"/posts", "") }},
+		{action: model.ActPostEdit, prepare: channel,
+			web: func(m *member, tg target) *http.Request {
+				return mx.form(m, ws+"/posts/new", url.Values{"text": {"Hello"}, "channel": {tg.channelID}})
+			},
+			api: func(m *member, tg target) *http.Request {
+				return mx.json("POST", api+"/posts", `{"base":{"text":"Hello"},"channels":["`+tg.channelID+`"]}`)
+			}},
+		{action: model.ActPostDelete, prepare: post,
+			web: func(m *member, tg target) *http.Request { return mx.form(m, ws+"/posts/"+tg.postID+"/delete", nil) },
+			api: func(m *member, tg target) *http.Request { return mx.json("DELETE", api+"/posts/"+tg.postID, "") }},
+		{action: model.ActComposeSettings, prepare: none,
+			web: func(m *member, _ target) *http.Request {
+				return mx.form(m, ws+"/settings/pillars", url.Values{"name": {"Pillar " + newHandle()}, "color": {"#336699"}})
+			},
+			api: func(m *member, _ target) *http.Request {
+				return mx.json("POST", api+"/pillars", `{"name":"Pillar `+newHandle()+`","color":"#336699"}`)
+			}},
+		{action: model.ActMediaEdit, prepare: asset,
+			web: func(m *member, tg target) *http.Request {
+				return mx.form(m, ws+"/media/"+tg.mediaID, url.Values{"alt": {"A dot"}})
+			},
+			api: func(m *member, tg target) *http.Request {
+				return mx.json("PATCH", api+"/media/"+tg.mediaID, `{"alt":"A dot"}`)
+			}},
+		{action: model.ActMediaDelete, prepare: asset,
+			web: func(m *member, tg target) *http.Request { return mx.form(m, ws+"/media/"+tg.mediaID+"/delete", nil) },
+			api: func(m *member, tg target) *http.Request { return mx.json("DELETE", api+"/media/"+tg.mediaID, "") }},
 	}
 	return cases
 }
@@ -390,4 +440,13 @@ func (matrixOAuth) Info() provider.Info {
 
 func (matrixOAuth) OAuth2Config(provider.App, map[string]string) (provider.OAuthConfig, error) {
 	return provider.OAuthConfig{AuthURL: "https://auth.example.test/authorize", TokenURL: "https://auth.example.test/token", Scopes: []string{"write"}}, nil
+}
+
+// tinyPNG is a valid 2×2 image for the media cases.
+func tinyPNG(t *testing.T) []byte {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 2, 2))); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -24,9 +26,9 @@ func (a *App) Handler() http.Handler {
 	metrics := httpx.NewMetrics(reg)
 	cfg := a.Config
 	mux := http.NewServeMux()
-	mux.Handle("/api/", api.New(api.Deps{Accounts: a.Accounts, Workspaces: a.Workspaces, Channels: a.Channels, Compose: a.Compose, System: a.System, Idempotency: a.Idempotency,
+	mux.Handle("/api/", api.New(api.Deps{Accounts: a.Accounts, Workspaces: a.Workspaces, Channels: a.Channels, Compose: a.Compose, Media: a.Media, System: a.System, Idempotency: a.Idempotency, Links: a.Links,
 		BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy, MaxBody: cfg.MaxBodyBytes, Logger: a.Logger.With("surface", "api")}))
-	mux.Handle("/", web.New(web.Deps{Accounts: a.Accounts, Workspaces: a.Workspaces, Channels: a.Channels, Compose: a.Compose, Mail: a.Mail, System: a.System, Box: a.Box,
+	mux.Handle("/", web.New(web.Deps{Accounts: a.Accounts, Workspaces: a.Workspaces, Channels: a.Channels, Compose: a.Compose, Media: a.Media, Mail: a.Mail, System: a.System, Box: a.Box, Links: a.Links,
 		BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy, MaxBody: cfg.MaxBodyBytes, Logger: a.Logger.With("surface", "web")}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -48,7 +50,28 @@ func (a *App) Handler() http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	return httpx.Observe(httpx.SecurityHeaders(mux), a.Logger, metrics, cfg.TrustProxy)
+	// Short links sit on the top-level mux, beside the UI rather than inside
+	// it: redirects need no session, CSRF or template machinery.
+	mux.Handle("GET /l/{code}", a.Links.Redirect())
+	return httpx.Observe(httpx.SecurityHeaders(shortHost(cfg.ShortURL, a.Links.Redirect(), mux)), a.Logger, metrics, cfg.TrustProxy)
+}
+
+// shortHost sends requests for the short-link domain (HERALD_SHORT_URL) to
+// the redirect handler, which serves /{code} there; every other host gets
+// the normal surface. Without a short domain it returns next unchanged.
+func shortHost(shortURL string, redirect, next http.Handler) http.Handler {
+	u, err := url.Parse(shortURL)
+	if shortURL == "" || err != nil || u.Host == "" {
+		return next
+	}
+	host := strings.ToLower(u.Host)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.ToLower(r.Host) == host {
+			redirect.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Serve runs the configured roles until ctx ends, then shuts down in reverse
@@ -58,6 +81,12 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	cfg := a.Config
 	if err := a.Queue.Start(ctx); err != nil {
 		return err
+	}
+	if cfg.HasRole("web") {
+		// Replays clicks journaled before a crash, then flushes in the background.
+		if err := a.Links.Start(ctx); err != nil {
+			return err
+		}
 	}
 	var srv *http.Server
 	errc := make(chan error, 1)
@@ -81,6 +110,12 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if srv != nil {
 		if err := srv.Shutdown(sctx); err != nil {
 			a.Logger.Error("http shutdown", "err", err)
+		}
+	}
+	if cfg.HasRole("web") {
+		// After the server stopped: no click arrives after this flush.
+		if err := a.Links.Stop(sctx); err != nil {
+			a.Logger.Error("flush clicks", "err", err)
 		}
 	}
 	if err := a.Queue.Stop(sctx); err != nil {

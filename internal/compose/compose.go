@@ -58,10 +58,13 @@ type Service struct {
 	Store      *store.Store
 	Workspaces Authorizer
 	Channels   Channels
-	Media      Media  // nil: no media library (tests); media references then fail validation
-	BaseURL    string // links on it (and ShortURL) count as tracked
-	ShortURL   string
-	Now        func() time.Time
+	Media      Media // nil: no media library (tests); media references then fail validation
+	// MediaImporter fetches media by URL for CSV imports; nil: such rows
+	// are refused with a problem.
+	MediaImporter MediaImporter
+	BaseURL       string // links on it (and ShortURL) count as tracked
+	ShortURL      string
+	Now           func() time.Time
 }
 
 func (s *Service) now() time.Time {
@@ -105,23 +108,37 @@ func (s *Service) Create(ctx context.Context, a model.Actor, workspaceID string,
 	if err != nil {
 		return model.Post{}, err
 	}
+	p := s.newPost(a, workspaceID, d)
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error { return s.insertPost(ctx, tx, a, p, true) })
+	return p, err
+}
+
+// newPost builds the first version of a post from a cleaned draft.
+func (s *Service) newPost(a model.Actor, workspaceID string, d Draft) model.Post {
 	now := s.now()
 	p := model.Post{ID: ids.New(), WorkspaceID: workspaceID, Base: d.Base, PillarID: d.PillarID, Labels: d.Labels,
 		Notes: d.Notes, AuthorID: a.UserID, Version: 1, CreatedAt: now, UpdatedAt: now}
 	p.Targets = targetsFor(d, nil, now)
-	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.CreatePost(ctx, p); err != nil {
-			return err
-		}
-		if err := s.recordVersion(ctx, tx, a, p, nil); err != nil {
-			return err
-		}
-		if err := tx.SetPostMedia(ctx, p.ID, mediaIDs(p)); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, a, "post.create", "post", p.ID, workspaceID, map[string]any{"channels": len(p.Targets)})
-	})
-	return p, err
+	return p
+}
+
+// insertPost saves a new post with its first version inside tx, so Create,
+// IdeaToDraft and Import share one way of writing a post. An import audits
+// the whole file once instead of each post (audited false).
+func (s *Service) insertPost(ctx context.Context, tx *store.Tx, a model.Actor, p model.Post, audited bool) error {
+	if err := tx.CreatePost(ctx, p); err != nil {
+		return err
+	}
+	if err := s.recordVersion(ctx, tx, a, p, nil); err != nil {
+		return err
+	}
+	if err := tx.SetPostMedia(ctx, p.ID, mediaIDs(p)); err != nil {
+		return err
+	}
+	if !audited {
+		return nil
+	}
+	return audit.Record(ctx, tx, a, "post.create", "post", p.ID, p.WorkspaceID, map[string]any{"channels": len(p.Targets)})
 }
 
 // Update saves a new state of a post written on top of version prev; if

@@ -46,6 +46,10 @@ func (s snapshot) draft() Draft {
 // so saving without changes does not add a version.
 func same(a, b model.Post) bool {
 	sa, sb := snapshotOf(a), snapshotOf(b)
+	// Targets come back from the store in ID order, and IDs made in the same
+	// millisecond are not ordered, so the picked order is not comparable.
+	slices.Sort(sa.Channels)
+	slices.Sort(sb.Channels)
 	ja, _ := json.Marshal(sa)
 	jb, _ := json.Marshal(sb)
 	return string(ja) == string(jb)

@@ -159,23 +159,51 @@ func (s *Service) DeleteIdea(ctx context.Context, a model.Actor, workspaceID, id
 }
 
 // IdeaToDraft turns an idea into a draft post for the given channels in one
-// step; the idea remembers the draft it became.
+// step: the draft and the idea's link to it are saved in one transaction,
+// so a crash cannot leave a draft with its idea still open, and two people
+// converting the same idea at once get one draft and a conflict.
 func (s *Service) IdeaToDraft(ctx context.Context, a model.Actor, workspaceID, id string, channels []string) (model.Post, error) {
+	if _, err := s.Workspaces.Authorize(ctx, a, workspaceID, model.ActPostEdit); err != nil {
+		return model.Post{}, err
+	}
 	i, err := s.Store.Read().IdeaByID(ctx, workspaceID, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return model.Post{}, model.NotFound("no idea with that ID in this workspace")
 	} else if err != nil {
 		return model.Post{}, err
 	}
-	if i.PostID != "" {
-		return model.Post{}, model.Conflict("idea", "this idea is already a draft")
-	}
-	p, err := s.Create(ctx, a, workspaceID, Draft{Base: model.Content{Text: i.Text, Link: i.Link, Media: i.Media}, Channels: channels})
+	d, err := s.clean(ctx, a, workspaceID, Draft{Base: model.Content{Text: i.Text, Link: i.Link, Media: i.Media}, Channels: channels})
 	if err != nil {
-		return p, err
+		return model.Post{}, err
 	}
-	i.PostID, i.UpdatedAt = p.ID, s.now()
-	return p, s.Store.InTx(ctx, func(tx *store.Tx) error { return tx.UpdateIdea(ctx, i) })
+	p := s.newPost(a, workspaceID, d)
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		// Re-read inside the transaction: the check above may be stale.
+		cur, err := tx.IdeaByID(ctx, workspaceID, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return model.NotFound("no idea with that ID in this workspace")
+		} else if err != nil {
+			return err
+		}
+		if cur.PostID != "" {
+			return model.Conflict("idea", "this idea is already a draft")
+		}
+		// The claim is conditional (post_id still empty), so when two
+		// conversions race past the check above, only one can win.
+		switch err := tx.ClaimIdea(ctx, workspaceID, id, p.ID, s.now()); {
+		case errors.Is(err, store.ErrConflict):
+			return model.Conflict("idea", "this idea is already a draft")
+		case errors.Is(err, store.ErrNotFound):
+			return model.NotFound("no idea with that ID in this workspace")
+		case err != nil:
+			return err
+		}
+		return s.insertPost(ctx, tx, a, p, true)
+	})
+	if err != nil {
+		return model.Post{}, err
+	}
+	return p, nil
 }
 
 // Snippets lists templates and hashtag groups; kind "" lists both.

@@ -83,6 +83,33 @@ func (s *Service) Validate(ctx context.Context, a model.Actor, workspaceID strin
 	if err != nil {
 		return Report{}, err
 	}
+	altPolicy, err := s.altPolicy(ctx, workspaceID)
+	if err != nil {
+		return Report{}, err
+	}
+	return s.validate(ctx, workspaceID, in, checkEnv{chans: chans, altPolicy: altPolicy})
+}
+
+// checkEnv is what validation reads once per request (or once per imported
+// file) rather than once per post.
+type checkEnv struct {
+	chans     []model.Channel
+	altPolicy bool
+	// noDuplicates skips the duplicate-text look-up, which only warns and
+	// would cost a query per row and channel in an import.
+	noDuplicates bool
+}
+
+func (s *Service) altPolicy(ctx context.Context, workspaceID string) (bool, error) {
+	if s.Media == nil {
+		return false, nil
+	}
+	return s.Media.AltRequired(ctx, workspaceID)
+}
+
+// validate is Validate after the permission check and the content's shape
+// check.
+func (s *Service) validate(ctx context.Context, workspaceID string, in ValidateInput, env checkEnv) (Report, error) {
 	at := in.At
 	if at.IsZero() {
 		at = s.now()
@@ -91,15 +118,9 @@ func (s *Service) Validate(ctx context.Context, a model.Actor, workspaceID strin
 	if err != nil {
 		return Report{}, err
 	}
-	altPolicy := false
-	if s.Media != nil {
-		if altPolicy, err = s.Media.AltRequired(ctx, workspaceID); err != nil {
-			return Report{}, err
-		}
-	}
 	rep := Report{OK: true, BaseHighlights: Highlights(in.Base.Text)}
 	for _, id := range in.Channels {
-		i := slices.IndexFunc(chans, func(c model.Channel) bool { return c.ID == id })
+		i := slices.IndexFunc(env.chans, func(c model.Channel) bool { return c.ID == id })
 		if i < 0 {
 			return Report{}, model.Invalid("channels", "%q is not a channel of this workspace", id)
 		}
@@ -107,7 +128,7 @@ func (s *Service) Validate(ctx context.Context, a model.Actor, workspaceID strin
 		if err := checkVariant("variants."+id, v); err != nil {
 			return Report{}, err
 		}
-		tr, err := s.checkTarget(ctx, chans[i], v, in, media, altPolicy, at)
+		tr, err := s.checkTarget(ctx, env.chans[i], v, in, media, env, at)
 		if err != nil {
 			return Report{}, err
 		}
@@ -171,7 +192,7 @@ func WithSignature(c model.Content, ch model.Channel) model.Content {
 }
 
 func (s *Service) checkTarget(ctx context.Context, ch model.Channel, v model.Variant, in ValidateInput,
-	media map[string]MediaInfo, altPolicy bool, at time.Time) (TargetReport, error) {
+	media map[string]MediaInfo, env checkEnv, at time.Time) (TargetReport, error) {
 	info, limits, err := s.Channels.Limits(ch)
 	if err != nil {
 		return TargetReport{}, err
@@ -209,7 +230,7 @@ func (s *Service) checkTarget(ctx context.Context, ch model.Channel, v model.Var
 			r, _ := utf8.DecodeRuneInString(seg.Text[res.InvalidAt:])
 			errf("invalid_character", field+"text", "%s refuses the character U+%04X in %s", info.Name, r, strings.ToLower(partName(i)))
 		}
-		s.checkMedia(&tr, info, limits, seg.Media, media, field, altPolicy, at)
+		s.checkMedia(&tr, info, limits, seg.Media, media, field, env.altPolicy, at)
 		if n := len(count.Hashtags(seg.Text)); n > 5 {
 			warnf("many_hashtags", field+"text", "%d hashtags in %s; more than 5 tends to read as spam", n, strings.ToLower(partName(i)))
 		}
@@ -224,6 +245,9 @@ func (s *Service) checkTarget(ctx context.Context, ch model.Channel, v model.Var
 	}
 	if c.Link != "" && !info.Has(provider.CapLinkCards) {
 		warnf("no_link_card", "link", "%s shows no preview card; readers see only the address in the text", info.Name)
+	}
+	if env.noDuplicates {
+		return tr, nil
 	}
 	if dup, err := s.duplicate(ctx, ch, c.Text, in.PostID); err != nil {
 		return tr, err
@@ -303,7 +327,7 @@ func (s *Service) checkMedia(tr *TargetReport, info provider.Info, limits provid
 	if limits.MaxImages > 0 && images > limits.MaxImages {
 		errf("too_many_images", "media", "%s takes up to %d images per post; this has %d", info.Name, limits.MaxImages, images)
 	}
-	if videos > 0 && limits.MaxVideos >= 0 && videos > max(limits.MaxVideos, 0) && info.Has(provider.CapVideo) {
+	if limits.MaxVideos > 0 && videos > limits.MaxVideos {
 		errf("too_many_videos", "media", "%s takes up to %d video per post; this has %d", info.Name, limits.MaxVideos, videos)
 	}
 	if images > 0 && videos > 0 && !limits.MixMedia {

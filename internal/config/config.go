@@ -23,7 +23,9 @@ type Config struct {
 	Addr            string
 	DataDir         string
 	DatabaseURL     string
+	MediaBucket     string
 	BaseURL         string
+	ShortURL        string // short-link domain; "" serves short links on BaseURL/l/
 	SecretKey       string
 	Roles           []string
 	AutoMigrate     bool
@@ -86,6 +88,16 @@ var Settings = []Setting{
 		c.DatabaseURL = v
 		return nil
 	}},
+	{"media-bucket", "HERALD_MEDIA_BUCKET", "", "Where media files are kept: empty for <data-dir>/media, or a gocloud.dev bucket URL such as s3://bucket?endpoint=https://s3.example.com&region=auto&use_path_style=true (credentials from the usual AWS_* variables).", true, func(c *Config, v string) error {
+		if v != "" {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "s3" && u.Scheme != "file") || (u.Scheme == "s3" && u.Host == "") {
+				return fmt.Errorf("want empty (local directory), an s3://bucket?... URL or a file:///path URL")
+			}
+		}
+		c.MediaBucket = v
+		return nil
+	}},
 	{"base-url", "HERALD_BASE_URL", "", "Public URL of this Herald, used in e-mailed links (default: http://<addr>).", false, func(c *Config, v string) error {
 		if v == "" {
 			c.BaseURL = ""
@@ -96,6 +108,18 @@ var Settings = []Setting{
 			return fmt.Errorf("want an absolute http:// or https:// URL")
 		}
 		c.BaseURL = strings.TrimRight(v, "/")
+		return nil
+	}},
+	{"short-url", "HERALD_SHORT_URL", "", "Short-link domain, e.g. https://hrld.example; requests for that host are served /{code}. Empty: short links are <base-url>/l/{code}.", false, func(c *Config, v string) error {
+		if v == "" {
+			c.ShortURL = ""
+			return nil
+		}
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" || u.RawQuery != "" {
+			return fmt.Errorf("want an http:// or https:// URL with a host and no path, e.g. https://hrld.example")
+		}
+		c.ShortURL = strings.TrimRight(v, "/")
 		return nil
 	}},
 	{"secret-key", "HERALD_SECRET_KEY", "", "Key that seals stored credentials (32+ characters). Empty: a key file <data-dir>/secret.key is made on first start.", true, func(c *Config, v string) error {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"herald/internal/model"
 )
@@ -77,6 +78,34 @@ func (q *Queries) CreateIdea(ctx context.Context, i model.Idea) error {
 func (q *Queries) UpdateIdea(ctx context.Context, i model.Idea) error {
 	return q.execOne(ctx, "update idea", `UPDATE ideas SET text = $1, link = $2, media = $3, post_id = $4, updated_at = $5
 		WHERE workspace_id = $6 AND id = $7`, i.Text, i.Link, mediaJSON(i.Media), i.PostID, ts(i.UpdatedAt), i.WorkspaceID, i.ID)
+}
+
+// ClaimIdea links an open idea to the draft it became, only if no draft
+// claimed it first. The condition on post_id is what makes two simultaneous
+// conversions safe on PostgreSQL, where READ COMMITTED lets both
+// transactions read the idea as open: the second UPDATE waits for the
+// first's row lock, then re-checks post_id and matches nothing. It returns
+// ErrConflict when the idea already has a draft and ErrNotFound when there
+// is no such idea.
+func (q *Queries) ClaimIdea(ctx context.Context, workspaceID, id, postID string, at time.Time) error {
+	res, err := q.q.ExecContext(ctx, `UPDATE ideas SET post_id = $1, updated_at = $2
+		WHERE workspace_id = $3 AND id = $4 AND post_id = ''`, postID, ts(at), workspaceID, id)
+	if err != nil {
+		return wrap("claim idea", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return wrap("claim idea", err)
+	}
+	if n == 1 {
+		return nil
+	}
+	var one int
+	err = q.q.QueryRowContext(ctx, `SELECT 1 FROM ideas WHERE workspace_id = $1 AND id = $2`, workspaceID, id).Scan(&one)
+	if err != nil {
+		return wrap("claim idea", err)
+	}
+	return ErrConflict
 }
 
 // IdeaByID loads an idea.

@@ -39,13 +39,17 @@ func scanTarget(row interface{ Scan(...any) error }) (model.Target, error) {
 	return t, json.Unmarshal([]byte(variant), &t.Variant)
 }
 
+// jsonText encodes v for a JSON column. HTML escaping is off so text
+// searches with LIKE find "&", "<" and ">" as typed.
 func jsonText(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		// Only model types with JSON-safe fields are stored here.
 		panic("store: marshal: " + err.Error())
 	}
-	return string(b)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 func labelsJSON(l []string) string {

@@ -8,7 +8,9 @@ import (
 	"herald/internal/account"
 	"herald/internal/channel"
 	"herald/internal/compose"
+	"herald/internal/links"
 	"herald/internal/mail"
+	"herald/internal/media"
 	"herald/internal/platform/secret"
 	"herald/internal/system"
 	"herald/internal/workspace"
@@ -20,6 +22,8 @@ type Deps struct {
 	Workspaces *workspace.Service
 	Channels   *channel.Service
 	Compose    *compose.Service
+	Media      *media.Service
+	Links      *links.Service
 	Mail       *mail.Service
 	System     *system.Service
 	Box        *secret.Box // keys CSRF tokens

@@ -15,28 +15,44 @@ import (
 // funcs are the helpers templates may call.
 func (h *handler) funcs() template.FuncMap {
 	return template.FuncMap{
-		"asset":     h.assets.URL,
-		"when":      when,
-		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"ago":       ago,
-		"duration":  duration,
-		"can":       func(r model.Role, action string) bool { return model.Can(r, model.Action(action)) },
-		"grantable": grantable,
-		"initials":  initials,
-		"field":     newField,
-		"input":     fieldFor,
-		"roles":     func() []model.Role { return model.Roles },
-		"scopes":    func() any { return model.Scopes },
-		"join":      strings.Join,
-		"device":    device,
-		"activity":  activity,
-		"details":   details,
-		"dict":      dict,
-		"add":       func(a, b int) int { return a + b },
+		"asset":       h.assets.URL,
+		"when":        when,
+		"iso":         func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"ago":         ago,
+		"duration":    duration,
+		"can":         func(r model.Role, action string) bool { return model.Can(r, model.Action(action)) },
+		"grantable":   grantable,
+		"initials":    initials,
+		"field":       newField,
+		"input":       fieldFor,
+		"roles":       func() []model.Role { return model.Roles },
+		"scopes":      func() any { return model.Scopes },
+		"join":        strings.Join,
+		"device":      device,
+		"activity":    activity,
+		"details":     details,
+		"dict":        dict,
+		"add":         func(a, b int) int { return a + b },
+		"list":        func(items ...string) []string { return items },
+		"statusLabel": statusLabel,
 		"copyfield": func(id, value, label string) map[string]string {
 			return map[string]string{"ID": id, "Value": value, "Label": label}
 		},
 	}
+}
+
+// statusLabel names a post target's status for people.
+func statusLabel(s model.TargetStatus) string {
+	switch s {
+	case model.TargetInReview:
+		return "In review"
+	case model.TargetUnconfirmed:
+		return "Unconfirmed: check the channel"
+	case "":
+		return "Draft"
+	}
+	str := strings.ReplaceAll(string(s), "_", " ")
+	return strings.ToUpper(str[:1]) + str[1:]
 }
 
 // dict builds a map from key, value pairs, to pass several values to a
@@ -272,6 +288,27 @@ var activities = map[string]string{
 	"network_app.update":          "saved a network app",
 	"network_app.register":        "registered Herald with a server",
 	"network_app.delete":          "deleted a network app",
+	"post.create":                 "created a post",
+	"post.update":                 "edited a post",
+	"post.delete":                 "deleted a post",
+	"post.restore":                "restored an earlier version of a post",
+	"post.import":                 "imported posts from CSV",
+	"idea.create":                 "captured an idea",
+	"idea.delete":                 "deleted an idea",
+	"pillar.create":               "created a content pillar",
+	"pillar.update":               "changed a content pillar",
+	"pillar.delete":               "deleted a content pillar",
+	"snippet.create":              "created a template or hashtag group",
+	"snippet.update":              "changed a template or hashtag group",
+	"snippet.delete":              "deleted a template or hashtag group",
+	"media.upload":                "uploaded media",
+	"media.update":                "edited media details",
+	"media.delete":                "deleted media",
+	"media.policy":                "changed the alt-text policy",
+	"link.create":                 "created a tracked link",
+	"link.update":                 "changed a tracked link",
+	"link.delete":                 "deleted a tracked link",
+	"link.presets":                "changed UTM presets",
 }
 
 func activity(action string) string {

@@ -38,6 +38,11 @@ type Failure struct {
 type Provider struct {
 	Latency time.Duration
 	Now     func() time.Time
+	// As, when set, makes the fake stand in for a real network: it reports
+	// that network's name, capabilities and limits (so validation and
+	// previews behave as for the real one) but connects with a plain handle
+	// and publishes nowhere. Tests of the composer use it.
+	As *provider.Info
 
 	mu       sync.Mutex
 	failures []Failure
@@ -66,6 +71,12 @@ var (
 
 // Info describes the fake network.
 func (p *Provider) Info() provider.Info {
+	if p.As != nil {
+		info := *p.As
+		info.Auth, info.Idempotency = provider.AuthKeys, provider.IdemClientKey
+		info.Fields = []provider.Field{{Name: "handle", Label: "Demo handle", Required: true, Help: "Any name; nothing is sent anywhere"}}
+		return info
+	}
 	return provider.Info{
 		Network: Network, Name: "Demo network (fake)",
 		Capabilities: []provider.Capability{provider.CapPublish, provider.CapThreads, provider.CapImages, provider.CapDelete,
