@@ -222,6 +222,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		UserAgent: "Herald/" + system.Version + " (link preview)"})
 	a.Links = &links.Service{Store: st, Workspaces: a.Workspaces, HTTP: previewHTTP, BaseURL: cfg.BaseURL, ShortBase: cfg.ShortURL,
 		DataDir: cfg.DataDir, Logger: log.With("component", "links")}
+	a.Compose.Links, a.Compose.ShortURL = composeLinks{a.Links}, cfg.ShortURL
 	return a, nil
 }
 

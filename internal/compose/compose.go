@@ -62,9 +62,12 @@ type Service struct {
 	// MediaImporter fetches media by URL for CSV imports; nil: such rows
 	// are refused with a problem.
 	MediaImporter MediaImporter
-	BaseURL       string // links on it (and ShortURL) count as tracked
-	ShortURL      string
-	Now           func() time.Time
+	// Links makes short tracked links when a post has "track_links" on;
+	// nil: the option is refused.
+	Links    LinkTracker
+	BaseURL  string // links on it (and ShortURL) count as tracked
+	ShortURL string
+	Now      func() time.Time
 }
 
 func (s *Service) now() time.Time {
@@ -97,7 +100,7 @@ const (
 
 // knownOptions are the network options a post may set; each connector
 // reads the ones it understands.
-var knownOptions = []string{"visibility", "content_warning", "title", "board", "privacy_level", "language", "disclosure"}
+var knownOptions = []string{"visibility", "content_warning", "title", "board", "privacy_level", "language", "disclosure", "track_links"}
 
 // Create saves a new post as a draft for the chosen channels.
 func (s *Service) Create(ctx context.Context, a model.Actor, workspaceID string, d Draft) (model.Post, error) {
@@ -291,6 +294,9 @@ func (s *Service) clean(ctx context.Context, a model.Actor, workspaceID string, 
 	if len(d.Channels) == 0 {
 		return d, model.Invalid("channels", "pick at least one channel")
 	}
+	if trackingOn(d.Base) && s.Links == nil {
+		return d, model.Invalid("base.options.track_links", "link tracking is not available on this Herald")
+	}
 	chans, err := s.Channels.List(ctx, a, workspaceID)
 	if err != nil {
 		return d, err
@@ -398,6 +404,9 @@ func checkOptions(field string, opts map[string]string) error {
 	}
 	if v := opts["visibility"]; v != "" && !slices.Contains([]string{"public", "unlisted", "private", "direct"}, v) {
 		return model.Invalid(field+".visibility", "%q is not a visibility; one of public, unlisted, private, direct", v)
+	}
+	if v := opts["track_links"]; v != "" && v != "on" {
+		return model.Invalid(field+".track_links", "track_links is \"on\" or absent")
 	}
 	if v := opts["disclosure"]; v != "" && !slices.Contains([]string{"paid_partnership", "branded_content", "ad"}, v) {
 		return model.Invalid(field+".disclosure", "%q is not a disclosure; one of paid_partnership, branded_content, ad", v)

@@ -197,7 +197,7 @@ func (s *Service) checkTarget(ctx context.Context, ch model.Channel, v model.Var
 	if err != nil {
 		return TargetReport{}, err
 	}
-	c := WithSignature(v.Apply(in.Base), ch)
+	c := s.withStandIns(WithSignature(v.Apply(in.Base), ch))
 	tr := TargetReport{ChannelID: ch.ID, ChannelName: ch.Name, Handle: ch.Handle, Network: ch.Network, NetworkName: info.Name,
 		Customised: v.Customised(), Content: c, Counters: []Counter{}, Errors: []Problem{}, Warnings: []Problem{}}
 	errf := func(code, field, format string, args ...any) {
@@ -236,7 +236,7 @@ func (s *Service) checkTarget(ctx context.Context, ch model.Channel, v model.Var
 		}
 		for _, sp := range count.URLs(seg.Text) {
 			if u := seg.Text[sp.Start:sp.End]; !s.tracked(u) {
-				warnf("untracked_link", field+"text", "%s is not a tracked link; shorten it to count clicks", clip(u, 60))
+				warnf("untracked_link", field+"text", "%s is not a tracked link; turn on “Track links” to count its clicks", clip(u, 60))
 			}
 		}
 	}

@@ -17,9 +17,13 @@ import (
 // crypto/rand: 62^10 ≈ 8·10^17 codes, so guessing a live one is hopeless
 // and codes say nothing about how many links exist.
 const (
-	codeLen      = 10
+	codeLen      = CodeLength
 	codeAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 )
+
+// CodeLength is the length of every short code, so others can know how
+// long a short URL will be before it exists.
+const CodeLength = 10
 
 func newCode() string {
 	b := make([]byte, codeLen)

@@ -185,7 +185,7 @@ func draftFromForm(r *http.Request) (compose.Draft, error) {
 	}
 	d.Base.Thread = thread
 	opts := map[string]string{}
-	for _, k := range []string{"visibility", "content_warning", "language", "disclosure"} {
+	for _, k := range []string{"visibility", "content_warning", "language", "disclosure", "track_links"} {
 		if val := strings.TrimSpace(f.Get("opt_" + k)); val != "" {
 			opts[k] = val
 		}

@@ -59,7 +59,11 @@ function init(form) {
     if (!b.thread.length) delete b.thread;
     const opts = {};
     for (const el of form.querySelectorAll('[data-option]')) {
-      if (el.value.trim()) opts[el.dataset.option] = el.value.trim();
+      if (el.type === 'checkbox') {
+        if (el.checked) opts[el.dataset.option] = el.value;
+      } else if (el.value.trim()) {
+        opts[el.dataset.option] = el.value.trim();
+      }
     }
     b.options = Object.keys(opts).length ? opts : undefined;
     state.channels = [...form.querySelectorAll('input[name="channel"]:checked')].map((c) => c.value);
