@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"herald/internal/channel"
 	"herald/internal/compose"
 	"herald/internal/config"
 	"herald/internal/model"
@@ -78,6 +79,35 @@ func TestTrackLinks(t *testing.T) {
 		c, err := e.s.TrackLinks(ctx, p, p.Targets[0], e.bsky, plain)
 		if err != nil || c.Text != plain.Text {
 			t.Errorf("untracked content changed: %q %v", c.Text, err)
+		}
+	})
+}
+
+// A channel's signature ends every post to it (the last part of a thread)
+// and counts against its limit; its default options fill in what the post
+// leaves unset.
+func TestChannelSignatureAndDefaults(t *testing.T) {
+	testenv.Each(t, func(t *testing.T, cfg config.Config) {
+		e := setup(t, cfg)
+		ctx := context.Background()
+		if _, err := e.a.Channels.Update(ctx, e.owner, e.ws, e.bsky.ID, channel.Settings{Name: e.bsky.Name, TimeZone: "UTC",
+			Defaults: map[string]string{"signature": "— Team Acme", "language": "de", "visibility": "unlisted"}}); err != nil {
+			t.Fatal(err)
+		}
+		base := model.Content{Text: "Hello", Thread: []model.Segment{{Text: "Second"}}, Options: map[string]string{"visibility": "public"}}
+		rep, err := e.s.Validate(ctx, e.owner, e.ws, compose.ValidateInput{Draft: compose.Draft{Base: base, Channels: []string{e.bsky.ID}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := rep.Targets[0].Content
+		if c.Text != "Hello" || c.Thread[0].Text != "Second\n\n— Team Acme" {
+			t.Errorf("signature: %q / %q", c.Text, c.Thread[0].Text)
+		}
+		if c.Options["language"] != "de" || c.Options["visibility"] != "public" {
+			t.Errorf("options %v: want the channel's language and the post's own visibility", c.Options)
+		}
+		if got := rep.Targets[0].Counters[1].Used; got != len([]rune("Second\n\n— Team Acme")) {
+			t.Errorf("the last part counts %d, want it with the signature", got)
 		}
 	})
 }

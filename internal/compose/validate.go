@@ -3,6 +3,7 @@ package compose
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -169,6 +170,28 @@ func (s *Service) mediaFor(ctx context.Context, workspaceID string, d Draft) (ma
 	return out, nil
 }
 
+// ForChannel is what a channel publishes of content: the channel's default
+// options fill in the ones the post leaves unset, and its signature is
+// appended (WithSignature).
+func ForChannel(c model.Content, ch model.Channel) model.Content {
+	var opts map[string]string
+	for k, v := range ch.Defaults {
+		if _, set := c.Options[k]; !set && v != "" && slices.Contains(knownOptions, k) {
+			if opts == nil {
+				opts = maps.Clone(c.Options)
+				if opts == nil {
+					opts = map[string]string{}
+				}
+			}
+			opts[k] = v
+		}
+	}
+	if opts != nil {
+		c.Options = opts
+	}
+	return WithSignature(c, ch)
+}
+
 // WithSignature appends a channel's signature (its "signature" default) to
 // the last segment of c, as publishing does.
 func WithSignature(c model.Content, ch model.Channel) model.Content {
@@ -197,7 +220,7 @@ func (s *Service) checkTarget(ctx context.Context, ch model.Channel, v model.Var
 	if err != nil {
 		return TargetReport{}, err
 	}
-	c := s.withStandIns(WithSignature(v.Apply(in.Base), ch))
+	c := s.withStandIns(ForChannel(v.Apply(in.Base), ch))
 	tr := TargetReport{ChannelID: ch.ID, ChannelName: ch.Name, Handle: ch.Handle, Network: ch.Network, NetworkName: info.Name,
 		Customised: v.Customised(), Content: c, Counters: []Counter{}, Errors: []Problem{}, Warnings: []Problem{}}
 	errf := func(code, field, format string, args ...any) {
@@ -347,7 +370,7 @@ func (s *Service) duplicate(ctx context.Context, ch model.Channel, text, postID 
 		return "", err
 	}
 	for _, r := range recent {
-		if r.PostID != postID && normalise(WithSignature(r.Variant.Apply(r.Base), ch).Text) == norm {
+		if r.PostID != postID && normalise(ForChannel(r.Variant.Apply(r.Base), ch).Text) == norm {
 			return "a recent post", nil
 		}
 	}

@@ -84,9 +84,12 @@ func (h *handler) renderChannelSettingsReveal(w http.ResponseWriter, r *http.Req
 		f = &form{Values: url.Values{}, Errors: map[string]string{}}
 		f.Values.Set("name", c.Name)
 		f.Values.Set("time_zone", c.TimeZone)
+		f.Values.Set("signature", c.Defaults[signatureKey])
 		keys := make([]string, 0, len(c.Defaults))
 		for k := range c.Defaults {
-			keys = append(keys, k)
+			if k != signatureKey { // edited in its own field
+				keys = append(keys, k)
+			}
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
@@ -111,6 +114,10 @@ func (h *handler) renderChannelSettingsReveal(w http.ResponseWriter, r *http.Req
 		Section: "channels", WS: &m, Form: f, Data: d})
 }
 
+// signatureKey is the channel default that holds the text appended to
+// every post (compose.ForChannel applies it).
+const signatureKey = "signature"
+
 // channelUpdate saves a channel's display name, time zone and default post
 // options.
 func (h *handler) channelUpdate(w http.ResponseWriter, r *http.Request, v *visit) {
@@ -125,11 +132,15 @@ func (h *handler) channelUpdate(w http.ResponseWriter, r *http.Request, v *visit
 	ctx := r.Context()
 	f := newForm(r)
 	rerender := func(status int) {
-		f.onlyFields("name", "time_zone", "defaults")
+		f.onlyFields("name", "time_zone", "signature", "defaults")
 		h.renderChannelSettings(w, r, v, status, m, id, f, nil)
 	}
 	defaults, err := parseDefaults(r.PostForm["default_key"], r.PostForm["default_value"])
 	if err == nil {
+		delete(defaults, signatureKey)
+		if sig := strings.TrimSpace(r.PostForm.Get("signature")); sig != "" {
+			defaults[signatureKey] = sig
+		}
 		_, err = h.d.Channels.Update(ctx, v.actor, m.Workspace.ID, id, channel.Settings{Name: r.PostForm.Get("name"),
 			TimeZone: strings.TrimSpace(r.PostForm.Get("time_zone")), Defaults: defaults})
 	} else if _, aerr := h.d.Workspaces.Authorize(ctx, v.actor, m.Workspace.ID, model.ActChannelManage); aerr != nil {

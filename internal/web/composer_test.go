@@ -204,3 +204,23 @@ func TestComposerSplitAndSnippets(t *testing.T) {
 		t.Errorf("expanded %v", out)
 	}
 }
+
+func TestChannelSignatureShowsInComposer(t *testing.T) {
+	ce := newComposeEnv(t)
+	path := "/w/" + ce.ws.ID + "/channels/" + ce.bsky.ID
+	ce.c.open(path)
+	p := ce.c.post(path, url.Values{"name": {"Acme on Bluesky"}, "time_zone": {"UTC"}, "signature": {"— Team Acme"},
+		"default_key": {"language"}, "default_value": {"en"}})
+	wantStatus(t, p, http.StatusSeeOther)
+	p = ce.c.open(path)
+	mustContain(t, p, "Signature", "— Team Acme")
+	if strings.Contains(p.body, `value="signature"`) {
+		t.Error("the signature is also listed among the default options")
+	}
+	p, rep := ce.c.postJSON("/w/"+ce.ws.ID+"/compose/validate", map[string]any{"base": map[string]any{"text": "Hello"}, "channels": []string{ce.bsky.ID}})
+	wantStatus(t, p, http.StatusOK)
+	content := rep["targets"].([]any)[0].(map[string]any)["content"].(map[string]any)
+	if content["text"] != "Hello\n\n— Team Acme" || content["options"].(map[string]any)["language"] != "en" {
+		t.Errorf("the composer's check sees %v", content)
+	}
+}
