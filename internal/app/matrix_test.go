@@ -399,6 +399,16 @@ func (mx *matrix) cases() []actionCase {
 			api: func(m *member, tg target) *http.Request {
 				return mx.json("PATCH", api+"/media/"+tg.mediaID, `{"alt":"A dot"}`)
 			}},
+		{action: model.ActLinkView, prepare: none,
+			web: func(m *member, _ target) *http.Request { return mx.page(ws + "/links") },
+			api: func(m *member, _ target) *http.Request { return mx.json("GET", api+"/links", "") }},
+		{action: model.ActLinkManage, prepare: none,
+			web: func(m *member, _ target) *http.Request {
+				return mx.form(m, ws+"/links", url.Values{"url": {"https://example.com/" + newHandle()}})
+			},
+			api: func(m *member, _ target) *http.Request {
+				return mx.json("POST", api+"/links", `{"url":"https://example.com/`+newHandle()+`"}`)
+			}},
 		{action: model.ActMediaDelete, prepare: asset,
 			web: func(m *member, tg target) *http.Request { return mx.form(m, ws+"/media/"+tg.mediaID+"/delete", nil) },
 			api: func(m *member, tg target) *http.Request { return mx.json("DELETE", api+"/media/"+tg.mediaID, "") }},
