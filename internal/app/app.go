@@ -28,6 +28,7 @@ import (
 	"herald/internal/platform/httpclient"
 	"herald/internal/platform/secret"
 	"herald/internal/provider"
+	"herald/internal/publish"
 	"herald/internal/store"
 	"herald/internal/system"
 	"herald/internal/workspace"
@@ -48,6 +49,7 @@ type App struct {
 	Providers   *provider.Registry
 	Channels    *channel.Service
 	Compose     *compose.Service
+	Publish     *publish.Service
 	Links       *links.Service
 	Media       *media.Service
 	HTTP        *http.Client
@@ -181,11 +183,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	opts := jobs.Options{Concurrency: cfg.Workers, Logger: quieter(log, cfg).With("component", "jobs")}
 	// The media service is built further down; it joins maintenance there.
 	maintenance := &jobs.MaintenanceWorker{Store: st, Logger: log.With("component", "maintenance")}
+	// The publisher is built further down too; its workers get it there.
+	a.Publish = &publish.Service{}
 	if cfg.HasRole("worker") {
 		opts.Workers = river.NewWorkers()
 		river.AddWorker(opts.Workers, &mail.Worker{Service: a.Mail})
 		river.AddWorker(opts.Workers, maintenance)
-		opts.Periodic = append(opts.Periodic, jobs.MaintenancePeriodic())
+		river.AddWorker(opts.Workers, &publish.Worker{Service: a.Publish})
+		river.AddWorker(opts.Workers, &publish.SweepWorker{Service: a.Publish})
+		opts.Periodic = append(opts.Periodic, jobs.MaintenancePeriodic(), publish.SweepPeriodic(15*time.Second))
 		opts.PollInterval = time.Second
 	}
 	if a.Queue, err = jobs.New(st, opts); err != nil {
@@ -223,6 +229,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Links = &links.Service{Store: st, Workspaces: a.Workspaces, HTTP: previewHTTP, BaseURL: cfg.BaseURL, ShortBase: cfg.ShortURL,
 		DataDir: cfg.DataDir, Logger: log.With("component", "links")}
 	a.Compose.Links, a.Compose.ShortURL = composeLinks{a.Links}, cfg.ShortURL
+	*a.Publish = publish.Service{Store: st, Queue: a.Queue, Workspaces: a.Workspaces, Channels: a.Channels, Compose: a.Compose,
+		Media: publishMedia{a.Media}, Logger: log.With("component", "publish"), CatchUp: cfg.CatchUp,
+		Lease: cfg.PublishLease, CallTimeout: cfg.PublishLease * 2 / 3}
 	return a, nil
 }
 

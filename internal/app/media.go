@@ -7,6 +7,8 @@ import (
 	"herald/internal/compose"
 	"herald/internal/media"
 	"herald/internal/model"
+	"herald/internal/provider"
+	"herald/internal/publish"
 )
 
 // composeMedia adapts the media library to what the compose service asks
@@ -44,4 +46,46 @@ func (c composeMedia) AltRequired(ctx context.Context, workspaceID string) (bool
 // ImportURL fetches a file by URL into the workspace's library.
 func (c composeMedia) ImportURL(ctx context.Context, a model.Actor, workspaceID, url string) (string, error) {
 	return c.s.ImportURL(ctx, a, workspaceID, url)
+}
+
+// publishMedia prepares library assets for one network at publish time.
+type publishMedia struct{ s *media.Service }
+
+var _ publish.Media = publishMedia{}
+
+// Prepare loads the assets, refuses ones whose rights have expired, and
+// re-encodes images to the network's limits.
+func (p publishMedia) Prepare(ctx context.Context, workspaceID string, refs []model.MediaRef, limits provider.Limits) ([]provider.Media, error) {
+	ids := make([]string, len(refs))
+	for i, r := range refs {
+		ids[i] = r.ID
+	}
+	list, err := p.s.Assets(ctx, workspaceID, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]model.Media{}
+	for _, m := range list {
+		byID[m.ID] = m
+	}
+	out := make([]provider.Media, 0, len(refs))
+	for _, r := range refs {
+		m, ok := byID[r.ID]
+		if !ok {
+			return nil, model.Invalid("media", "media %s is no longer in the library", r.ID)
+		}
+		if err := media.Usable(m, time.Now()); err != nil {
+			return nil, err
+		}
+		alt := r.Alt
+		if alt == "" {
+			alt = m.Alt
+		}
+		pm, err := p.s.ForNetwork(ctx, m, alt, limits)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pm)
+	}
+	return out, nil
 }

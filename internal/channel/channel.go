@@ -56,6 +56,9 @@ func (s *Service) Networks() []provider.Info {
 	return out
 }
 
+// Provider returns the connector of a network.
+func (s *Service) Provider(network string) (provider.Provider, error) { return s.provider(network) }
+
 func (s *Service) provider(network string) (provider.Provider, error) {
 	p, err := s.Registry.Get(provider.Network(network))
 	if err != nil {

@@ -156,9 +156,23 @@ func (s *Service) Update(ctx context.Context, a model.Actor, workspaceID, id str
 	}
 	var p model.Post
 	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		// The lock orders this edit with a publishing claim on the same
+		// post: either the claim sees the new version, or the edit sees the
+		// claim and waits for it.
+		if err := tx.LockPost(ctx, id); errors.Is(err, store.ErrNotFound) {
+			return model.NotFound("no post with that ID in this workspace")
+		} else if err != nil {
+			return err
+		}
 		old, err := s.load(ctx, &tx.Queries, workspaceID, id)
 		if err != nil {
 			return err
+		}
+		if publishing(old) {
+			return model.Conflict("status", "this post is being published right now; edit it again in a moment")
+		}
+		if allOut(old) {
+			return model.Conflict("status", "this post is already out on every channel it was for; edit it on the network, or write a new post")
 		}
 		if old.Version != prev {
 			return model.Conflict("version", "this post was saved by someone else (version %d) after you opened version %d; reload to see their changes", old.Version, prev)
@@ -189,6 +203,19 @@ func (s *Service) Update(ctx context.Context, a model.Actor, workspaceID, id str
 		return audit.Record(ctx, tx, a, "post.update", "post", p.ID, workspaceID, map[string]any{"version": p.Version})
 	})
 	return p, err
+}
+
+// publishing reports whether a worker holds one of the post's targets.
+func publishing(p model.Post) bool {
+	return slices.ContainsFunc(p.Targets, func(t model.Target) bool { return t.Status == model.TargetPublishing })
+}
+
+// allOut reports whether every target of the post has gone out (or may
+// have): its record then stays what was published.
+func allOut(p model.Post) bool {
+	return len(p.Targets) > 0 && !slices.ContainsFunc(p.Targets, func(t model.Target) bool {
+		return t.Status != model.TargetPublished && t.Status != model.TargetUnconfirmed
+	})
 }
 
 // editable refuses to drop channels whose target already left the draft
@@ -269,14 +296,17 @@ func (s *Service) Delete(ctx context.Context, a model.Actor, workspaceID, id str
 		if _, err := s.Workspaces.Authorize(ctx, a, workspaceID, model.ActPostDelete); err != nil {
 			return err
 		}
+		if err := tx.LockPost(ctx, id); errors.Is(err, store.ErrNotFound) {
+			return model.NotFound("no post with that ID in this workspace")
+		} else if err != nil {
+			return err
+		}
 		p, err := s.load(ctx, &tx.Queries, workspaceID, id)
 		if err != nil {
 			return err
 		}
-		for _, t := range p.Targets {
-			if t.Status == model.TargetPublishing {
-				return model.Conflict("status", "this post is being published right now; wait for it to finish")
-			}
+		if publishing(p) {
+			return model.Conflict("status", "this post is being published right now; wait for it to finish")
 		}
 		if err := tx.DeletePost(ctx, workspaceID, id); err != nil {
 			return err

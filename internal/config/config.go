@@ -37,7 +37,13 @@ type Config struct {
 	AllowPrivate    bool
 	Workers         int
 	ShutdownTimeout time.Duration
-	ConfigFile      string
+	// CatchUp is how late a due post may still go out after downtime;
+	// older ones become "missed" and wait for a person.
+	CatchUp time.Duration
+	// PublishLease is how long a publishing worker holds a post before
+	// another may take over after a crash.
+	PublishLease time.Duration
+	ConfigFile   string
 }
 
 // HasRole reports whether this process runs role ("web" or "worker").
@@ -162,6 +168,8 @@ var Settings = []Setting{
 		c.Workers = n
 		return nil
 	}},
+	{"catch-up-window", "HERALD_CATCH_UP_WINDOW", "1h", "After downtime, posts due at most this long ago still go out; older ones become \"missed\" and wait for a person (1m to 168h).", false, durationSetter(time.Minute, 168*time.Hour, func(c *Config, d time.Duration) { c.CatchUp = d })},
+	{"publish-lease", "HERALD_PUBLISH_LEASE", "3m", "How long a worker holds a post it is publishing; after a crash another worker takes over once it ends (10s to 1h). Network calls get two thirds of it.", false, durationSetter(10*time.Second, time.Hour, func(c *Config, d time.Duration) { c.PublishLease = d })},
 	{"shutdown-timeout", "HERALD_SHUTDOWN_TIMEOUT", "30s", "How long SIGTERM waits for requests and jobs in flight (1s to 10m).", false, durationSetter(time.Second, 10*time.Minute, func(c *Config, d time.Duration) { c.ShutdownTimeout = d })},
 }
 
@@ -344,7 +352,8 @@ func Dump(w io.Writer, c Config) {
 		"HERALD_AUTO_MIGRATE": strconv.FormatBool(c.AutoMigrate), "HERALD_LOG_FORMAT": c.LogFormat, "HERALD_LOG_LEVEL": c.LogLevel,
 		"HERALD_MAX_BODY_BYTES": strconv.FormatInt(c.MaxBodyBytes, 10), "HERALD_SESSION_TTL": c.SessionTTL.String(),
 		"HERALD_TRUST_PROXY": strconv.FormatBool(c.TrustProxy), "HERALD_ALLOW_PRIVATE_NETWORKS": strconv.FormatBool(c.AllowPrivate), "HERALD_WORKERS": strconv.Itoa(c.Workers),
-		"HERALD_SHUTDOWN_TIMEOUT": c.ShutdownTimeout.String(),
+		"HERALD_SHUTDOWN_TIMEOUT": c.ShutdownTimeout.String(), "HERALD_CATCH_UP_WINDOW": c.CatchUp.String(), "HERALD_PUBLISH_LEASE": c.PublishLease.String(),
+		"HERALD_MEDIA_BUCKET": redactURL(c.MediaBucket), "HERALD_SHORT_URL": c.ShortURL,
 	}
 	keys := make([]string, 0, len(values))
 	for k := range values {

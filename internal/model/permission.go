@@ -27,6 +27,9 @@ const (
 	ActMediaDelete      Action = "media.delete"
 	ActLinkView         Action = "link.view"
 	ActLinkManage       Action = "link.manage"
+	ActPostSchedule     Action = "post.schedule"
+	ActPublishPause     Action = "publish.pause"
+	ActSlotsManage      Action = "slots.manage"
 )
 
 // ActionInfo describes an action for documentation and UI help.
@@ -61,6 +64,9 @@ var Permissions = []ActionInfo{
 	{ActMediaDelete, "Delete media from the library", []Role{RoleOwner, RoleAdmin, RoleManager, RoleEditor}},
 	{ActLinkView, "See tracked links and their click statistics", all},
 	{ActLinkManage, "Create, edit and delete tracked links", writers},
+	{ActPostSchedule, "Schedule, publish now, queue, cancel and retry posts", []Role{RoleOwner, RoleAdmin, RoleManager, RoleEditor}},
+	{ActPublishPause, "Pause and resume publishing for the workspace or a channel", []Role{RoleOwner, RoleAdmin, RoleManager}},
+	{ActSlotsManage, "Change a channel's weekly posting slots", []Role{RoleOwner, RoleAdmin, RoleManager}},
 }
 
 // writers are the roles that create content.

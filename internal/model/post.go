@@ -136,6 +136,44 @@ type Target struct {
 	RemoteURL   string
 	PublishedAt time.Time
 	UpdatedAt   time.Time
+	// Generation changes with every schedule, reschedule or cancellation;
+	// a publish job acts only on the generation it was made for.
+	Generation int
+	PublishAt  time.Time    // network-visible time, fixed at the first claim
+	Done       []RemotePost // thread segments already published
+	Attempts   int
+	LeaseUntil time.Time // a claim holds the target until then
+	ErrorKind  string    // rate_limited, transient, auth_expired, permanent, unknown
+	Queued     bool      // placed by the channel's posting slots
+}
+
+// RemotePost is a published segment as the network identifies it.
+type RemotePost struct {
+	ID          string            `json:"id"`
+	URL         string            `json:"url,omitempty"`
+	Extra       map[string]string `json:"extra,omitempty"`
+	PublishedAt time.Time         `json:"published_at"`
+}
+
+// Attempt is one try at publishing a target, as shown to people.
+type Attempt struct {
+	ID          string
+	TargetID    string
+	WorkspaceID string
+	StartedAt   time.Time
+	Duration    time.Duration
+	Outcome     string // published, retry, failed, unconfirmed, paused, missed, reconciled
+	ErrorKind   string
+	Message     string // the network's words, shortened
+}
+
+// Pause stops publishing in a workspace (ChannelID "") or on one channel.
+type Pause struct {
+	WorkspaceID string
+	ChannelID   string
+	Reason      string
+	PausedBy    string
+	PausedAt    time.Time
 }
 
 // Effective returns what this target publishes: the base with its variant.

@@ -26,14 +26,21 @@ func scanPost(row interface{ Scan(...any) error }) (model.Post, error) {
 	return p, json.Unmarshal([]byte(labels), &p.Labels)
 }
 
-const targetCols = `id, post_id, channel_id, variant, status, scheduled_at, time_zone, error, remote_id, remote_url, published_at, updated_at`
+const targetCols = `id, post_id, channel_id, variant, status, scheduled_at, time_zone, error, remote_id, remote_url, published_at, updated_at,
+	generation, publish_at, done, attempts, lease_until, error_kind, queued`
 
 func scanTarget(row interface{ Scan(...any) error }) (model.Target, error) {
 	var t model.Target
-	var variant string
+	var variant, done string
+	var queued int
 	err := row.Scan(&t.ID, &t.PostID, &t.ChannelID, &variant, &t.Status, tm(&t.ScheduledAt), &t.TimeZone, &t.Error,
-		&t.RemoteID, &t.RemoteURL, tm(&t.PublishedAt), tm(&t.UpdatedAt))
+		&t.RemoteID, &t.RemoteURL, tm(&t.PublishedAt), tm(&t.UpdatedAt),
+		&t.Generation, tm(&t.PublishAt), &done, &t.Attempts, tm(&t.LeaseUntil), &t.ErrorKind, &queued)
 	if err != nil {
+		return t, err
+	}
+	t.Queued = queued != 0
+	if err := json.Unmarshal([]byte(done), &t.Done); err != nil {
 		return t, err
 	}
 	return t, json.Unmarshal([]byte(variant), &t.Variant)

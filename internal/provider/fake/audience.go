@@ -82,7 +82,7 @@ func (p *Provider) Reply(ctx context.Context, acct provider.Account, parent prov
 		}
 		return provider.RemotePost{}, err
 	}
-	return p.store(acct, "reply:"+parent.ID+":"+text, 0), nil
+	return p.store(acct, "reply:"+parent.ID+":"+text, 0, text), nil
 }
 
 // React accepts any reaction.

@@ -48,11 +48,15 @@ type Provider struct {
 	failures []Failure
 	posts    map[string][]provider.RemotePost // account -> posts, newest last
 	calls    map[string]int                   // op -> count
+	// successes counts publish calls that returned without error, per key:
+	// a publisher that publishes a target twice shows up as 2 even though
+	// the fake, like Bluesky, keeps one post per key.
+	successes map[string]int
 }
 
 // New returns a fake provider.
 func New() *Provider {
-	return &Provider{posts: map[string][]provider.RemotePost{}, calls: map[string]int{}}
+	return &Provider{posts: map[string][]provider.RemotePost{}, calls: map[string]int{}, successes: map[string]int{}}
 }
 
 var (
@@ -175,7 +179,7 @@ func (p *Provider) Publish(ctx context.Context, acct provider.Account, post prov
 		if f != nil && !f.AfterSend {
 			return out, f.err("publish")
 		}
-		rp := p.store(acct, post.Key, i)
+		rp := p.store(acct, post.Key, i, post.Segments[i].Text)
 		if f != nil {
 			return out, f.err("publish")
 		}
@@ -186,10 +190,20 @@ func (p *Provider) Publish(ctx context.Context, acct provider.Account, post prov
 			}
 		}
 	}
+	p.mu.Lock()
+	p.successes[post.Key]++
+	p.mu.Unlock()
 	return out, nil
 }
 
-func (p *Provider) store(acct provider.Account, key string, i int) provider.RemotePost {
+// Successes reports how many publish calls for key returned without error.
+func (p *Provider) Successes(key string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.successes[key]
+}
+
+func (p *Provider) store(acct provider.Account, key string, i int, text string) provider.RemotePost {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	id := remoteID(acct, key, i)
@@ -199,7 +213,7 @@ func (p *Provider) store(acct provider.Account, key string, i int) provider.Remo
 		}
 	}
 	rp := provider.RemotePost{ID: id, URL: "https://demo.invalid/" + strings.TrimPrefix(acct.Handle, "@") + "/" + id,
-		PublishedAt: p.now().UTC(), Extra: map[string]string{"key": key, "segment": fmt.Sprint(i)}}
+		PublishedAt: p.now().UTC(), Extra: map[string]string{"key": key, "segment": fmt.Sprint(i), "text": text}}
 	p.posts[acct.RemoteID] = append(p.posts[acct.RemoteID], rp)
 	return rp
 }

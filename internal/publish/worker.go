@@ -1,0 +1,377 @@
+package publish
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"herald/internal/compose"
+	"herald/internal/model"
+	"herald/internal/platform/ids"
+	"herald/internal/provider"
+	"herald/internal/store"
+)
+
+// Args is the job that publishes one target at one generation.
+type Args struct {
+	TargetID   string `json:"target_id"`
+	Generation int    `json:"generation"`
+}
+
+// Kind implements river.JobArgs.
+func (Args) Kind() string { return "publish.target" }
+
+// InsertOpts: Herald counts and limits attempts itself (the target's
+// attempts column), so River's own retries only cover crashes of the job.
+func (Args) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 25} }
+
+// Worker runs publish jobs.
+type Worker struct {
+	river.WorkerDefaults[Args]
+	Service *Service
+}
+
+// Work publishes the target if this job's plan is still the current one.
+func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
+	return w.Service.Run(ctx, job.Args.TargetID, job.Args.Generation)
+}
+
+// Timeout leaves room for waiting for the due instant, the call and the
+// bookkeeping; the claim's lease is longer still.
+func (w *Worker) Timeout(*river.Job[Args]) time.Duration {
+	return w.Service.lead() + w.Service.callTimeout() + 30*time.Second
+}
+
+// retryLater is returned to the job queue to try again at a set time.
+type retryLater struct{ at time.Time }
+
+// Run is one publishing attempt for a target at generation gen. It returns
+// nil when there is nothing (more) to do, a snooze when the target should
+// be tried again later, and an error only for internal failures (which the
+// job queue retries).
+func (s *Service) Run(ctx context.Context, targetID string, gen int) error {
+	t, err := s.Store.Read().TargetForPublish(ctx, targetID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // the post was deleted
+	} else if err != nil {
+		return err
+	}
+	if t.Generation != gen {
+		return nil // rescheduled or cancelled since: a newer job has it
+	}
+	now := s.now()
+	switch {
+	case t.Status == model.TargetScheduled:
+		if !t.LeaseUntil.IsZero() && t.LeaseUntil.After(now) {
+			return river.JobSnooze(t.LeaseUntil.Sub(now)) // waiting out a retry delay
+		}
+	case t.Status == model.TargetPublishing && t.LeaseUntil.Before(now):
+		// The worker holding the claim died: take it over below.
+	case t.Status == model.TargetPublishing:
+		return river.JobSnooze(t.LeaseUntil.Sub(now) + time.Second)
+	default:
+		return nil
+	}
+	if wait := t.ScheduledAt.Sub(now); wait > 0 {
+		if wait > s.lead()+time.Second {
+			return river.JobSnooze(wait - s.lead())
+		}
+		// Released a little early: wait for the exact instant here, where
+		// the job queue's polling delay no longer matters.
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	claim, err := s.claim(ctx, t)
+	if err != nil || claim == nil {
+		return err
+	}
+	next, err := s.attempt(ctx, claim)
+	if err != nil {
+		return err
+	}
+	if next != nil {
+		return river.JobSnooze(max(time.Until(next.at), time.Millisecond))
+	}
+	return nil
+}
+
+// claimed is a target this worker holds, with what it publishes.
+type claimed struct {
+	store.PublishTarget
+	post    model.Post
+	channel model.Channel
+	takeover bool // the previous holder died mid-attempt
+}
+
+// claim takes the target with a compare-and-swap and, in the same
+// transaction, re-reads the post and the pause switches: a post edited or
+// deleted before this instant publishes its new version or nothing, and one
+// edited after it is refused by the composer while the claim holds.
+func (s *Service) claim(ctx context.Context, t store.PublishTarget) (*claimed, error) {
+	var c *claimed
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockPost(ctx, t.PostID); errors.Is(err, store.ErrNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		now := s.now()
+		won, err := tx.ClaimTarget(ctx, t.ID, t.Generation, now, now.Add(s.lease()))
+		if err != nil || !won {
+			return err
+		}
+		post, err := tx.PostByID(ctx, t.WorkspaceID, t.PostID)
+		if err != nil {
+			return err
+		}
+		pauses, err := tx.Pauses(ctx, t.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		if p, ok := pausedFor(pauses, t.ChannelID); ok {
+			return s.stop(ctx, tx, t, model.TargetPaused, "paused", "Publishing is paused: "+p.Reason, now)
+		}
+		if now.Sub(t.ScheduledAt) > s.catchUp() && t.Status == model.TargetScheduled && t.Attempts == 0 {
+			return s.stop(ctx, tx, t, model.TargetMissed, "missed",
+				errorf("Herald was not running when this post was due (%s); publish it now or reschedule it", t.ScheduledAt.Format(time.RFC1123)), now)
+		}
+		c = &claimed{PublishTarget: t, post: post, takeover: t.Status == model.TargetPublishing}
+		return nil
+	})
+	if err != nil || c == nil {
+		return nil, err
+	}
+	// Re-read the target: the claim set its publish time and attempt count.
+	fresh, err := s.Store.Read().TargetForPublish(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	c.PublishTarget = fresh
+	return c, nil
+}
+
+// stop ends a claim without calling the network.
+func (s *Service) stop(ctx context.Context, tx *store.Tx, t store.PublishTarget, status model.TargetStatus, outcome, msg string, now time.Time) error {
+	if err := tx.FinishTarget(ctx, t.ID, t.Generation, store.TargetOutcome{Status: status, Error: msg, ErrorKind: outcome}, now); err != nil {
+		return err
+	}
+	return tx.AddAttempt(ctx, model.Attempt{ID: ids.New(), TargetID: t.ID, WorkspaceID: t.WorkspaceID, StartedAt: now, Outcome: outcome, Message: msg})
+}
+
+// attempt calls the network for a claimed target and records the outcome.
+func (s *Service) attempt(ctx context.Context, c *claimed) (*retryLater, error) {
+	started := s.now()
+	acct, ch, err := s.Channels.Account(ctx, c.WorkspaceID, c.ChannelID)
+	if err != nil {
+		return nil, s.finish(ctx, c, started, nil, err)
+	}
+	c.channel = ch
+	p, err := s.Channels.Provider(ch.Network)
+	if err != nil {
+		return nil, s.finish(ctx, c, started, nil, err)
+	}
+	info := p.Info()
+	pub, ok := p.(provider.Publisher)
+	if !ok {
+		return nil, s.finish(ctx, c, started, nil, &provider.Error{Trait: provider.Permanent, Network: info.Network, Op: "publish",
+			Message: info.Name + " cannot publish posts"})
+	}
+	if c.takeover && !safeToRepeat(info) {
+		return s.reconcileOrAsk(ctx, c, p, acct, started)
+	}
+	post, err := s.build(ctx, c, acct.Limits)
+	if err != nil {
+		return nil, s.finish(ctx, c, started, nil, err)
+	}
+	var remote []provider.RemotePost
+	callCtx, cancel := context.WithTimeout(ctx, s.callTimeout())
+	defer cancel()
+	err = s.Channels.WithAuth(callCtx, c.WorkspaceID, c.ChannelID, func(a provider.Account) error {
+		var perr error
+		remote, perr = pub.Publish(callCtx, a, post)
+		return perr
+	})
+	if err == nil {
+		if ferr := s.Channels.RecordFeedItems(ctx, c.WorkspaceID, c.ChannelID, post, remote); ferr != nil {
+			s.log().Warn("record feed items", "target", c.ID, "err", ferr)
+		}
+	}
+	if err != nil && provider.TraitOf(err) == provider.Unknown && safeToRepeat(info) {
+		// The network makes a repeat harmless (record key, idempotency key,
+		// content-addressed id): try again as if it were transient.
+		err = &provider.Error{Trait: provider.Transient, Network: info.Network, Op: "publish", Message: provider.AsError(err).Message, Err: err}
+	}
+	if err != nil && provider.TraitOf(err) == provider.Unknown {
+		return s.reconcileOrAsk(ctx, c, p, acct, started)
+	}
+	return s.after(ctx, c, started, remote, err)
+}
+
+// safeToRepeat reports whether publishing the same target again cannot
+// create a second post on this network.
+func safeToRepeat(info provider.Info) bool {
+	switch info.Idempotency {
+	case provider.IdemClientKey, provider.IdemContentAddressed, provider.IdemHeader, provider.IdemTransactionID:
+		return true
+	}
+	return false
+}
+
+// build turns the claimed post into what the provider publishes: the
+// channel's version with signature and defaults, tracked links, and media
+// prepared for the network's limits. Segments already out are passed as
+// Done so the provider resumes after them.
+func (s *Service) build(ctx context.Context, c *claimed, limits provider.Limits) (provider.Post, error) {
+	content := compose.ForChannel(c.Effective(c.post.Base), c.channel)
+	content, err := s.Compose.TrackLinks(ctx, c.post, c.Target, c.channel, content)
+	if err != nil {
+		return provider.Post{}, err
+	}
+	post := provider.Post{Key: c.ID, At: c.PublishAt, FirstComment: content.FirstComment, Options: content.Options}
+	for _, seg := range content.Segments() {
+		ps := provider.Segment{Text: seg.Text}
+		if len(seg.Media) > 0 && s.Media != nil {
+			if ps.Media, err = s.Media.Prepare(ctx, c.WorkspaceID, seg.Media, limits); err != nil {
+				return post, err
+			}
+		}
+		post.Segments = append(post.Segments, ps)
+	}
+	if content.Link != "" && len(post.Segments) > 0 {
+		post.Segments[0].Link = &provider.LinkCard{URL: content.Link}
+	}
+	for _, d := range c.Done {
+		post.Done = append(post.Done, provider.RemotePost{ID: d.ID, URL: d.URL, Extra: d.Extra, PublishedAt: d.PublishedAt})
+	}
+	done := append([]model.RemotePost(nil), c.Done...)
+	post.Progress = func(i int, rp provider.RemotePost) error {
+		for len(done) <= i {
+			done = append(done, model.RemotePost{})
+		}
+		done[i] = model.RemotePost{ID: rp.ID, URL: rp.URL, Extra: rp.Extra, PublishedAt: rp.PublishedAt}
+		return s.Store.InTx(ctx, func(tx *store.Tx) error { return tx.SaveDone(ctx, c.ID, c.Generation, done) })
+	}
+	return post, nil
+}
+
+// after records how a call ended and says whether to try again.
+func (s *Service) after(ctx context.Context, c *claimed, started time.Time, remote []provider.RemotePost, err error) (*retryLater, error) {
+	if err == nil {
+		return nil, s.finish(ctx, c, started, remote, nil)
+	}
+	trait := provider.TraitOf(err)
+	if (trait == provider.Transient || trait == provider.RateLimited) && c.Attempts < s.maxAttempts() {
+		at := s.now().Add(backoff(s.retryBase(), c.Attempts))
+		if pe := provider.AsError(err); pe != nil && pe.RetryAfter > 0 {
+			at = s.now().Add(pe.RetryAfter)
+		}
+		kind, msg := describe(err)
+		err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.FinishTarget(ctx, c.ID, c.Generation, store.TargetOutcome{Status: model.TargetScheduled, Error: msg, ErrorKind: kind, RetryAt: at}, s.now()); err != nil {
+				return err
+			}
+			return tx.AddAttempt(ctx, model.Attempt{ID: ids.New(), TargetID: c.ID, WorkspaceID: c.WorkspaceID, StartedAt: started,
+				Duration: s.now().Sub(started), Outcome: "retry", ErrorKind: kind, Message: msg})
+		})
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil // the claim was lost (cancelled meanwhile)
+		}
+		return &retryLater{at: at}, err
+	}
+	if trait == provider.AuthExpired {
+		if rerr := s.Channels.ReportError(ctx, c.WorkspaceID, c.ChannelID, err); rerr != nil {
+			s.log().Warn("report channel error", "channel", c.ChannelID, "err", rerr)
+		}
+	}
+	return nil, s.finish(ctx, c, started, nil, err)
+}
+
+// backoff is exponential with jitter (half fixed, half random), from base
+// up to 10 min.
+func backoff(base time.Duration, attempt int) time.Duration {
+	d := base << min(attempt, 9)
+	d = min(d, 10*time.Minute)
+	return d/2 + rand.N(d/2+1)
+}
+
+// finish ends the claim: published when err is nil, failed otherwise.
+func (s *Service) finish(ctx context.Context, c *claimed, started time.Time, remote []provider.RemotePost, err error) error {
+	o := store.TargetOutcome{Status: model.TargetPublished, PublishedAt: s.now()}
+	outcome, kind, msg := "published", "", ""
+	if err != nil {
+		kind, msg = describe(err)
+		outcome, o.Status, o.Error, o.ErrorKind = "failed", model.TargetFailed, failure(err, kind, msg), kind
+		if provider.AsError(err) == nil {
+			s.log().Error("publish failed", "target", c.ID, "err", err)
+		}
+	} else if len(remote) > 0 {
+		o.RemoteID, o.RemoteURL = remote[0].ID, remote[0].URL
+	}
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.FinishTarget(ctx, c.ID, c.Generation, o, s.now()); errors.Is(err, store.ErrNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if len(remote) > 0 {
+			done := make([]model.RemotePost, len(remote))
+			for i, r := range remote {
+				done[i] = model.RemotePost{ID: r.ID, URL: r.URL, Extra: r.Extra, PublishedAt: r.PublishedAt}
+			}
+			if err := tx.SaveDoneFinal(ctx, c.ID, done); err != nil {
+				return err
+			}
+		}
+		return tx.AddAttempt(ctx, model.Attempt{ID: ids.New(), TargetID: c.ID, WorkspaceID: c.WorkspaceID, StartedAt: started,
+			Duration: s.now().Sub(started), Outcome: outcome, ErrorKind: kind, Message: msg})
+	})
+}
+
+// failure is the message a person sees on a failed target.
+func failure(err error, kind, msg string) string {
+	switch kind {
+	case "auth_expired":
+		return "The network refused the channel's sign-in (" + msg + "); reconnect the channel, then publish again"
+	case "permanent":
+		return "The network refused the post: " + msg
+	case "transient", "rate_limited":
+		return "The network kept failing (" + msg + "); publish again later"
+	}
+	if model.KindOf(err) != model.KindInternal {
+		return model.AsError(err).Msg
+	}
+	return "Herald could not publish this post: " + msg
+}
+
+// reconcileOrAsk handles an unknown outcome on a network where repeating
+// might duplicate the post: look it up when the network can, otherwise
+// mark it unconfirmed for a person.
+func (s *Service) reconcileOrAsk(ctx context.Context, c *claimed, p provider.Provider, acct provider.Account, started time.Time) (*retryLater, error) {
+	if f, ok := p.(provider.Finder); ok {
+		rp, found, err := f.FindByKey(ctx, acct, c.ID, 0)
+		if err == nil && found {
+			return nil, s.finish(ctx, c, started, []provider.RemotePost{rp}, nil)
+		}
+		if err == nil && !found && c.takeover {
+			// The earlier attempt never reached the network: publish now.
+			c.takeover = false
+			return s.attemptAgain(ctx, c)
+		}
+	}
+	msg := "Herald cannot tell whether the network received this post (the connection broke after sending). Check the channel: if the post is there, mark it published; if not, publish it again."
+	return nil, s.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.FinishTarget(ctx, c.ID, c.Generation, store.TargetOutcome{Status: model.TargetUnconfirmed, Error: msg, ErrorKind: "outcome_unknown"}, s.now()); err != nil {
+			return err
+		}
+		return tx.AddAttempt(ctx, model.Attempt{ID: ids.New(), TargetID: c.ID, WorkspaceID: c.WorkspaceID, StartedAt: started,
+			Duration: s.now().Sub(started), Outcome: "unconfirmed", ErrorKind: "outcome_unknown", Message: msg})
+	})
+}
+
+func (s *Service) attemptAgain(ctx context.Context, c *claimed) (*retryLater, error) { return s.attempt(ctx, c) }
