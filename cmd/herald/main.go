@@ -3,6 +3,7 @@
 package main
 
 import (
+	_ "time/tzdata" // the binary carries the zone database, so schedules work on hosts without one
 	"fmt"
 	"os"
 

@@ -191,6 +191,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		river.AddWorker(opts.Workers, maintenance)
 		river.AddWorker(opts.Workers, &publish.Worker{Service: a.Publish})
 		river.AddWorker(opts.Workers, &publish.SweepWorker{Service: a.Publish})
+		river.AddWorker(opts.Workers, &publish.ContinueWorker{Service: a.Publish})
 		opts.Periodic = append(opts.Periodic, jobs.MaintenancePeriodic(), publish.SweepPeriodic(15*time.Second))
 		opts.PollInterval = time.Second
 	}

@@ -487,3 +487,18 @@ func clip(s string, n int) string {
 	}
 	return string([]rune(s)[:n-1]) + "…"
 }
+
+// Continue makes the next post of a series inside tx: a copy of p's
+// content, variants, pillar, labels and notes, with p's series settings,
+// as a draft for the same channels. The publisher schedules it.
+func (s *Service) Continue(ctx context.Context, tx *store.Tx, p model.Post) (model.Post, error) {
+	d := snapshotOf(p).draft()
+	n := s.newPost(model.Actor{UserID: p.AuthorID, Via: "system"}, p.WorkspaceID, d)
+	n.AuthorID = p.AuthorID
+	n.Series = p.Series
+	n.Series.ContinuedBy = ""
+	if n.Series.SeriesID == "" {
+		n.Series.SeriesID = p.ID
+	}
+	return n, s.insertPost(ctx, tx, model.Actor{UserID: p.AuthorID, Via: "system"}, n, false)
+}

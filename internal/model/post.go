@@ -120,6 +120,18 @@ type Post struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	Targets     []Target
+	Series      Series
+}
+
+// Series says how a post continues once every target is done: again at
+// the next occurrence of a recurrence rule, or re-queued as evergreen.
+type Series struct {
+	Recurrence   string        // RRULE, "" for none
+	RecurZone    string        // IANA zone the rule is read in
+	EvergreenGap time.Duration // minimum time between re-posts; 0: not evergreen
+	EvergreenMax int           // how many times in all
+	SeriesID     string        // the first post of the series ("" for the first itself)
+	ContinuedBy  string        // the copy that continues it, once made
 }
 
 // Target is the post × channel pair the publisher works on.

@@ -172,3 +172,73 @@ func TestPauseAndResume(t *testing.T) {
 		}
 	})
 }
+
+// A recurring post continues as a copy at the rule's next occurrence, at
+// the same local time; an evergreen one is re-queued after its gap until
+// its maximum.
+func TestSeriesContinue(t *testing.T) {
+	testenv.Each(t, func(t *testing.T, cfg config.Config) {
+		e := start(t, cfg)
+		ctx := context.Background()
+		if _, err := e.a.Channels.Update(ctx, e.owner, e.ws, e.ch.ID, channel.Settings{Name: e.ch.Name, TimeZone: "America/New_York"}); err != nil {
+			t.Fatal(err)
+		}
+		daily, ever, once := e.draft(t, "every day"), e.draft(t, "evergreen"), e.draft(t, "evergreen once")
+		if _, err := e.a.Publish.SetSeries(ctx, e.owner, e.ws, daily.ID, "FREQ=DAILY;COUNT=5", "America/New_York", 0, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.a.Publish.SetSeries(ctx, e.owner, e.ws, ever.ID, "", "", 2*time.Hour, 3); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.a.Publish.SetSeries(ctx, e.owner, e.ws, once.ID, "", "", 2*time.Hour, 1); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.a.Publish.SetSeries(ctx, e.owner, e.ws, once.ID, "FREQ=SOMETIMES", "America/New_York", 0, 0); model.KindOf(err) != model.KindInvalid {
+			t.Errorf("a bad rule: %v", err)
+		}
+		due := time.Now().Add(400 * time.Millisecond)
+		for _, p := range []model.Post{daily, ever, once} {
+			if _, err := e.a.Publish.Schedule(ctx, e.owner, e.ws, p.ID, publish.Request{Mode: publish.ModeAt, At: due}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e.settle(t, []model.Post{daily, ever, once}, 20*time.Second)
+		next := func(p model.Post) (model.Post, bool) {
+			t.Helper()
+			deadline := time.Now().Add(10 * time.Second)
+			for time.Now().Before(deadline) {
+				got, err := e.a.Compose.Get(ctx, e.owner, e.ws, p.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if id := got.Series.ContinuedBy; id != "" {
+					n, err := e.a.Compose.Get(ctx, e.owner, e.ws, id)
+					if err != nil {
+						t.Fatal(err)
+					}
+					return n, true
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			return model.Post{}, false
+		}
+		n, ok := next(daily)
+		if !ok {
+			t.Fatal("the daily post did not continue")
+		}
+		ny, _ := time.LoadLocation("America/New_York")
+		want := daily.Targets[0].ScheduledAt
+		got := n.Targets[0].ScheduledAt
+		if n.Base.Text != "every day" || n.Targets[0].Status != model.TargetScheduled || got.In(ny).Format("15:04:05") != due.In(ny).Format("15:04:05") ||
+			got.Sub(due) < 23*time.Hour || got.Sub(due) > 25*time.Hour || n.Series.SeriesID != daily.ID {
+			t.Errorf("next daily post: %q %s at %s (was due %s; %s)", n.Base.Text, n.Targets[0].Status, got, due, want)
+		}
+		n, ok = next(ever)
+		if !ok || n.Targets[0].ScheduledAt.Sub(time.Now()) < 110*time.Minute {
+			t.Errorf("the evergreen post continued %v at %s, want about two hours after it went out", ok, n.Targets[0].ScheduledAt)
+		}
+		if _, ok := next(once); ok {
+			t.Error("an evergreen post with a maximum of 1 continued")
+		}
+	})
+}

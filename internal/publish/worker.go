@@ -138,8 +138,11 @@ func (s *Service) claim(ctx context.Context, t store.PublishTarget) (*claimed, e
 			return s.stop(ctx, tx, t, model.TargetPaused, "paused", "Publishing is paused: "+p.Reason, now)
 		}
 		if now.Sub(t.ScheduledAt) > s.catchUp() && t.Status == model.TargetScheduled && t.Attempts == 0 {
-			return s.stop(ctx, tx, t, model.TargetMissed, "missed",
-				errorf("Herald was not running when this post was due (%s); publish it now or reschedule it", t.ScheduledAt.Format(time.RFC1123)), now)
+			if err := s.stop(ctx, tx, t, model.TargetMissed, "missed",
+				errorf("Herald was not running when this post was due (%s); publish it now or reschedule it", t.ScheduledAt.Format(time.RFC1123)), now); err != nil {
+				return err
+			}
+			return s.continueAfter(ctx, tx, post)
 		}
 		c = &claimed{PublishTarget: t, post: post, takeover: t.Status == model.TargetPublishing}
 		return nil
@@ -328,8 +331,11 @@ func (s *Service) finish(ctx context.Context, c *claimed, started time.Time, rem
 				return err
 			}
 		}
-		return tx.AddAttempt(ctx, model.Attempt{ID: ids.New(), TargetID: c.ID, WorkspaceID: c.WorkspaceID, StartedAt: started,
-			Duration: s.now().Sub(started), Outcome: outcome, ErrorKind: kind, Message: msg})
+		if err := tx.AddAttempt(ctx, model.Attempt{ID: ids.New(), TargetID: c.ID, WorkspaceID: c.WorkspaceID, StartedAt: started,
+			Duration: s.now().Sub(started), Outcome: outcome, ErrorKind: kind, Message: msg}); err != nil {
+			return err
+		}
+		return s.continueAfter(ctx, tx, c.post)
 	})
 }
 
@@ -369,8 +375,11 @@ func (s *Service) reconcileOrAsk(ctx context.Context, c *claimed, p provider.Pro
 		if err := tx.FinishTarget(ctx, c.ID, c.Generation, store.TargetOutcome{Status: model.TargetUnconfirmed, Error: msg, ErrorKind: "outcome_unknown"}, s.now()); err != nil {
 			return err
 		}
-		return tx.AddAttempt(ctx, model.Attempt{ID: ids.New(), TargetID: c.ID, WorkspaceID: c.WorkspaceID, StartedAt: started,
-			Duration: s.now().Sub(started), Outcome: "unconfirmed", ErrorKind: "outcome_unknown", Message: msg})
+		if err := tx.AddAttempt(ctx, model.Attempt{ID: ids.New(), TargetID: c.ID, WorkspaceID: c.WorkspaceID, StartedAt: started,
+			Duration: s.now().Sub(started), Outcome: "unconfirmed", ErrorKind: "outcome_unknown", Message: msg}); err != nil {
+			return err
+		}
+		return s.continueAfter(ctx, tx, c.post)
 	})
 }
 

@@ -107,8 +107,13 @@ func ParseRule(rule string, start time.Time, zone *time.Location) (*Rule, error)
 	return r, nil
 }
 
-func hasAny(rr *rrule.RRule) bool {
-	_, ok := rr.Iterator()()
+func hasAny(rr *rrule.RRule) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false // a library panic: refuse the rule rather than crash
+		}
+	}()
+	_, ok = rr.Iterator()()
 	return ok
 }
 
@@ -162,8 +167,8 @@ func normaliseRule(rule string) (string, error) {
 			return "", ruleErr("use COUNT or UNTIL to end the repeat, not both")
 		}
 	}
-	if f := seen["FREQ"]; f != "MONTHLY" && f != "YEARLY" && strings.ContainsAny(seen["BYDAY"], "0123456789") {
-		return "", ruleErr("numbered weekdays such as 1MO or -1FR only work with FREQ=MONTHLY or FREQ=YEARLY")
+	if err := checkNumberedDays(seen); err != nil {
+		return "", err
 	}
 	out := []string{"FREQ=" + seen["FREQ"]}
 	for _, k := range order {
@@ -172,6 +177,30 @@ func normaliseRule(rule string) (string, error) {
 		}
 	}
 	return strings.Join(out, ";"), nil
+}
+
+// checkNumberedDays checks BYDAY positions against the period they count in.
+// Beyond the rule's sense, this guards rrule-go v1.8.2, which indexes out of
+// range (and panics) for a position past the fifth weekday of a month.
+func checkNumberedDays(seen map[string]string) error {
+	days, ok := seen["BYDAY"]
+	if !ok || !strings.ContainsAny(days, "0123456789") {
+		return nil
+	}
+	_, byMonth := seen["BYMONTH"]
+	switch f := seen["FREQ"]; {
+	case f != "MONTHLY" && f != "YEARLY":
+		return ruleErr("numbered weekdays such as 1MO or -1FR only work with FREQ=MONTHLY or FREQ=YEARLY")
+	case f == "YEARLY" && !byMonth:
+		return nil // counted through the year: 1 to 53, checked in checkPart
+	}
+	for _, d := range strings.Split(days, ",") {
+		m := bydayRe.FindStringSubmatch(d)
+		if n, _ := digits(strings.TrimLeft(m[1], "+-")); n > 5 {
+			return ruleErr("BYDAY %s: a month has at most five of each weekday, so the number must be from 1 to 5 or -1 to -5", quote(d))
+		}
+	}
+	return nil
 }
 
 // checkPart validates one KEY=VALUE and returns the value to keep.
@@ -304,7 +333,12 @@ func (r *Rule) first(ok func(time.Time) bool) (time.Time, bool) {
 
 // each yields the occurrences in order, placed by DST rules and without
 // repeats (an hourly rule meets the same instant twice around a change).
+//
+// A panic inside rrule-go (ParseRule refuses the inputs known to cause one)
+// ends the walk as if the rule had ended, so one odd stored rule cannot take
+// the publisher down.
 func (r *Rule) each(yield func(time.Time) bool) {
+	defer func() { _ = recover() }()
 	next := r.rr.Iterator()
 	var last time.Time
 	for range maxScan {

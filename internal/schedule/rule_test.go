@@ -158,6 +158,10 @@ func TestParseRuleErrors(t *testing.T) {
 		{"FREQ=WEEKLY;BYDAY=XX", `BYDAY takes weekdays MO, TU, WE, TH, FR, SA, SU`},
 		{"FREQ=WEEKLY;BYDAY=1MO", "numbered weekdays such as 1MO or -1FR only work with FREQ=MONTHLY"},
 		{"FREQ=MONTHLY;BYDAY=0MO", "the number before the weekday must be from 1 to 53"},
+		{"FREQ=MONTHLY;BYDAY=10FR", "a month has at most five of each weekday"},
+		{"FREQ=MONTHLY;BYDAY=MO,-6FR", "a month has at most five of each weekday"},
+		{"FREQ=YEARLY;BYMONTH=3;BYDAY=6MO", "a month has at most five of each weekday"},
+		{"FREQ=YEARLY;BYDAY=54MO", "the number before the weekday must be from 1 to 53"},
 		{"FREQ=MONTHLY;BYMONTHDAY=32", "BYMONTHDAY values must be from 1 to 31 or -1 to -31; 32 is out of range"},
 		{"FREQ=MONTHLY;BYMONTHDAY=0", "BYMONTHDAY values must be from 1 to 31"},
 		{"FREQ=DAILY;BYHOUR=-1", "BYHOUR values must be from 0 to 23; -1 is out of range"},
@@ -195,6 +199,8 @@ func TestParseRuleLenient(t *testing.T) {
 		"FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29":   "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",
 		"FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=-1":  "FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=-1",
 		"FREQ=DAILY;BYHOUR=9,17;BYMINUTE=0,30":  "FREQ=DAILY;BYHOUR=9,17;BYMINUTE=0,30",
+		"FREQ=YEARLY;BYDAY=-53MO,20TU":          "FREQ=YEARLY;BYDAY=-53MO,20TU",
+		"FREQ=MONTHLY;BYDAY=5FR,-5MO":           "FREQ=MONTHLY;BYDAY=5FR,-5MO",
 		"FREQ=WEEKLY;INTERVAL=2;UNTIL=20270101": "FREQ=WEEKLY;INTERVAL=2;UNTIL=20270101T235959",
 	} {
 		r, err := ParseRule(rule, start, ny)

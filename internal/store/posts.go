@@ -10,16 +10,20 @@ import (
 	"herald/internal/model"
 )
 
-const postCols = `id, workspace_id, base, pillar_id, labels, notes, campaign_id, author_id, version, created_at, updated_at`
+const postCols = `id, workspace_id, base, pillar_id, labels, notes, campaign_id, author_id, version, created_at, updated_at,
+	recurrence, recur_zone, evergreen_gap, evergreen_max, series_id, continued_by`
 
 func scanPost(row interface{ Scan(...any) error }) (model.Post, error) {
 	var p model.Post
 	var base, labels string
+	var gap int64
 	err := row.Scan(&p.ID, &p.WorkspaceID, &base, &p.PillarID, &labels, &p.Notes, &p.CampaignID, &p.AuthorID, &p.Version,
-		tm(&p.CreatedAt), tm(&p.UpdatedAt))
+		tm(&p.CreatedAt), tm(&p.UpdatedAt), &p.Series.Recurrence, &p.Series.RecurZone, &gap, &p.Series.EvergreenMax,
+		&p.Series.SeriesID, &p.Series.ContinuedBy)
 	if err != nil {
 		return p, err
 	}
+	p.Series.EvergreenGap = time.Duration(gap) * time.Second
 	if err := json.Unmarshal([]byte(base), &p.Base); err != nil {
 		return p, err
 	}
@@ -68,9 +72,10 @@ func labelsJSON(l []string) string {
 
 // CreatePost inserts a post and its targets.
 func (q *Queries) CreatePost(ctx context.Context, p model.Post) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO posts (`+postCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+	_, err := q.q.ExecContext(ctx, `INSERT INTO posts (`+postCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
 		p.ID, p.WorkspaceID, jsonText(p.Base), p.PillarID, labelsJSON(p.Labels), p.Notes, p.CampaignID, p.AuthorID, p.Version,
-		ts(p.CreatedAt), ts(p.UpdatedAt))
+		ts(p.CreatedAt), ts(p.UpdatedAt), p.Series.Recurrence, p.Series.RecurZone, int64(p.Series.EvergreenGap/time.Second),
+		p.Series.EvergreenMax, p.Series.SeriesID, p.Series.ContinuedBy)
 	if err != nil {
 		return wrap("create post", err)
 	}
@@ -229,6 +234,30 @@ func (q *Queries) ListPosts(ctx context.Context, workspaceID string, f PostFilte
 		}
 	}
 	return out, nil
+}
+
+// SetSeries changes how a post continues.
+func (q *Queries) SetSeries(ctx context.Context, id string, s model.Series) error {
+	return q.execOne(ctx, "set series", `UPDATE posts SET recurrence = $1, recur_zone = $2, evergreen_gap = $3, evergreen_max = $4 WHERE id = $5`,
+		s.Recurrence, s.RecurZone, int64(s.EvergreenGap/time.Second), s.EvergreenMax, id)
+}
+
+// ClaimContinuation records next as the copy continuing post id, unless
+// one already does; it reports whether this caller won.
+func (q *Queries) ClaimContinuation(ctx context.Context, id, next string) (bool, error) {
+	res, err := q.q.ExecContext(ctx, `UPDATE posts SET continued_by = $1 WHERE id = $2 AND continued_by = ''`, next, id)
+	if err != nil {
+		return false, wrap("claim continuation", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, wrap("claim continuation", err)
+}
+
+// SeriesLength counts the posts of a series (the first one included).
+func (q *Queries) SeriesLength(ctx context.Context, seriesID string) (int, error) {
+	var n int
+	err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM posts WHERE id = $1 OR series_id = $1`, seriesID).Scan(&n)
+	return n, wrap("series length", err)
 }
 
 // DeletePost removes a post with its targets, versions and media links.

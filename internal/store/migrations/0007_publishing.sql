@@ -16,6 +16,17 @@ ALTER TABLE post_targets ADD COLUMN error_kind TEXT NOT NULL DEFAULT '';
 ALTER TABLE post_targets ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;  -- placed by the channel's queue
 CREATE INDEX post_targets_due ON post_targets(status, scheduled_at);
 
+-- Series: a recurring post (RRULE in recur_zone) or an evergreen one
+-- (re-queued at least evergreen_gap seconds apart, at most evergreen_max
+-- times) continues as a copy once every target is done; continued_by names
+-- that copy, so a post continues once. series_id is the first post.
+ALTER TABLE posts ADD COLUMN recurrence TEXT NOT NULL DEFAULT '';
+ALTER TABLE posts ADD COLUMN recur_zone TEXT NOT NULL DEFAULT '';
+ALTER TABLE posts ADD COLUMN evergreen_gap INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE posts ADD COLUMN evergreen_max INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE posts ADD COLUMN series_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE posts ADD COLUMN continued_by TEXT NOT NULL DEFAULT '';
+
 CREATE TABLE publish_attempts (
     id           TEXT PRIMARY KEY,
     target_id    TEXT NOT NULL REFERENCES post_targets(id) ON DELETE CASCADE,
