@@ -3,9 +3,9 @@
 package main
 
 import (
-	_ "time/tzdata" // the binary carries the zone database, so schedules work on hosts without one
 	"fmt"
 	"os"
+	_ "time/tzdata" // the binary carries the zone database, so schedules work on hosts without one
 
 	"golang.org/x/term"
 

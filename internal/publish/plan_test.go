@@ -51,9 +51,9 @@ func TestQueueSlotsInTheChannelZone(t *testing.T) {
 		}
 		a, b, c := queue("a"), queue("b"), queue("c")
 		want := []time.Time{
-			time.Date(2026, 11, 23, 4, 0, 0, 0, time.UTC),  // Mon 09:30 IST
+			time.Date(2026, 11, 23, 4, 0, 0, 0, time.UTC),   // Mon 09:30 IST
 			time.Date(2026, 11, 25, 12, 30, 0, 0, time.UTC), // Wed 18:00 IST
-			time.Date(2026, 11, 30, 4, 0, 0, 0, time.UTC),  // next Mon
+			time.Date(2026, 11, 30, 4, 0, 0, 0, time.UTC),   // next Mon
 		}
 		for i, p := range []model.Post{a, b, c} {
 			if got := p.Targets[0].ScheduledAt; !got.Equal(want[i]) || !p.Targets[0].Queued || p.Targets[0].TimeZone != "Asia/Kolkata" {

@@ -104,8 +104,8 @@ func (s *Service) Run(ctx context.Context, targetID string, gen int) error {
 // claimed is a target this worker holds, with what it publishes.
 type claimed struct {
 	store.PublishTarget
-	post    model.Post
-	channel model.Channel
+	post     model.Post
+	channel  model.Channel
 	takeover bool // the previous holder died mid-attempt
 }
 
@@ -383,4 +383,6 @@ func (s *Service) reconcileOrAsk(ctx context.Context, c *claimed, p provider.Pro
 	})
 }
 
-func (s *Service) attemptAgain(ctx context.Context, c *claimed) (*retryLater, error) { return s.attempt(ctx, c) }
+func (s *Service) attemptAgain(ctx context.Context, c *claimed) (*retryLater, error) {
+	return s.attempt(ctx, c)
+}
