@@ -1,6 +1,10 @@
 package provider
 
-import "herald/internal/provider/count"
+import (
+	"time"
+
+	"herald/internal/provider/count"
+)
 
 // Limits are a network's (or one account's) publishing limits, as data:
 // defaults come from the provider, the account's own values from the network
@@ -20,4 +24,14 @@ type Limits struct {
 	VideoTypes     []string
 	MaxThread      int  // longest thread (0: threads not supported)
 	MediaRequired  bool // no text-only posts
+	// Quotas are the network's known caps on posts per account over a
+	// window; the scheduler warns before a plan would exceed one.
+	Quotas []Quota
+}
+
+// Quota is a cap of Max posts per account in any Window.
+type Quota struct {
+	Max    int
+	Window time.Duration
+	Source string // where the number comes from, for people who doubt it
 }

@@ -2,13 +2,18 @@ package publish_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"herald/internal/channel"
+	"herald/internal/compose"
 	"herald/internal/config"
 	"herald/internal/model"
+	"herald/internal/provider"
+	"herald/internal/provider/count"
+	"herald/internal/provider/fake"
 	"herald/internal/publish"
 	"herald/internal/schedule"
 	"herald/internal/testenv"
@@ -239,6 +244,46 @@ func TestSeriesContinue(t *testing.T) {
 		}
 		if _, ok := next(once); ok {
 			t.Error("an evergreen post with a maximum of 1 continued")
+		}
+	})
+}
+
+// Scheduling past a network's known cap warns at scheduling time.
+func TestQuotaWarnings(t *testing.T) {
+	testenv.Each(t, func(t *testing.T, cfg config.Config) {
+		e := start(t, cfg)
+		ctx := context.Background()
+		capped := fake.New()
+		capped.As = &provider.Info{Network: "capped", Name: "Capped", Capabilities: []provider.Capability{provider.CapPublish},
+			Limits: provider.Limits{Text: count.Rule{Method: count.Graphemes, Max: 500},
+				Quotas: []provider.Quota{{Max: 2, Window: time.Hour, Source: "Capped allows 2 posts an hour"}}}}
+		e.a.Providers.Register(capped)
+		ch, err := e.a.Channels.Connect(ctx, e.owner, e.ws, "capped", map[string]string{"handle": "capped"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		post := func(text string) model.Post {
+			p, err := e.a.Compose.Create(ctx, e.owner, e.ws, compose.Draft{Base: model.Content{Text: text}, Channels: []string{ch.ID}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		for i, d := range []time.Duration{10 * time.Minute, 20 * time.Minute} {
+			p := post(fmt.Sprint("planned ", i))
+			if _, err := e.a.Publish.Schedule(ctx, e.owner, e.ws, p.ID, publish.Request{Mode: publish.ModeAt, At: now.Add(d)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		third := post("third")
+		warn, err := e.a.Publish.QuotaWarnings(ctx, e.owner, e.ws, third.ID, publish.Request{Mode: publish.ModeAt, At: now.Add(30 * time.Minute)})
+		if err != nil || len(warn) != 1 || !strings.Contains(warn[0], "Capped allows 2 posts an hour") || !strings.Contains(warn[0], "3 posts") {
+			t.Errorf("third post in the hour: %q %v", warn, err)
+		}
+		warn, err = e.a.Publish.QuotaWarnings(ctx, e.owner, e.ws, third.ID, publish.Request{Mode: publish.ModeAt, At: now.Add(3 * time.Hour)})
+		if err != nil || len(warn) != 0 {
+			t.Errorf("a post hours later: %q %v", warn, err)
 		}
 	})
 }

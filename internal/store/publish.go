@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
@@ -265,4 +266,27 @@ func (q *Queries) SetSlots(ctx context.Context, channelID string, slots [][2]int
 		}
 	}
 	return nil
+}
+
+// ChannelPostsBetween counts a channel's targets that went out or are
+// planned between from and to (inclusive), leaving out the given targets.
+func (q *Queries) ChannelPostsBetween(ctx context.Context, channelID string, from, to time.Time, except []string) (int, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT id FROM post_targets WHERE channel_id = $1
+		AND status IN ('scheduled', 'publishing', 'published', 'paused', 'unconfirmed')
+		AND COALESCE(published_at, scheduled_at) >= $2 AND COALESCE(published_at, scheduled_at) <= $3`, channelID, ts(from), ts(to))
+	if err != nil {
+		return 0, wrap("channel posts between", err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return 0, wrap("channel posts between", err)
+		}
+		if !slices.Contains(except, id) {
+			n++
+		}
+	}
+	return n, wrap("channel posts between", rows.Err())
 }

@@ -143,6 +143,12 @@ func DefaultLimits() provider.Limits {
 		AltRequired:    true,
 		ImageTypes:     []string{"image/jpeg", "image/png", "image/webp", "image/gif"},
 		MaxThread:      25,
+		// A PDS allows 5,000 points an hour and 35,000 a day per account,
+		// and creating a record costs 3 (Bluesky's "Rate Limits" docs).
+		Quotas: []provider.Quota{
+			{Max: 1666, Window: time.Hour, Source: "Bluesky's limit of 5,000 points an hour (3 per post)"},
+			{Max: 11666, Window: 24 * time.Hour, Source: "Bluesky's limit of 35,000 points a day (3 per post)"},
+		},
 	}
 }
 

@@ -114,6 +114,9 @@ var DefaultLimits = provider.Limits{
 	ImageTypes:    []string{"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"},
 	VideoTypes:    []string{"video/mp4", "video/webm", "video/quicktime"},
 	MaxThread:     25,
+	// Mastodon's default rate limit on creating statuses (and media) per
+	// account, from its API documentation "Rate limits".
+	Quotas: []provider.Quota{{Max: 300, Window: 3 * time.Hour, Source: "Mastodon's default limit of 300 posts per account per 3 hours"}},
 }
 
 // Info describes the Mastodon connector. Idempotency is the Idempotency-Key
