@@ -75,21 +75,28 @@ func (s *Service) Run(ctx context.Context, targetID string, gen int) error {
 	default:
 		return nil
 	}
-	if wait := t.ScheduledAt.Sub(now); wait > 0 {
-		if wait > s.lead()+time.Second {
-			return river.JobSnooze(wait - s.lead())
-		}
-		// Released a little early: wait for the exact instant here, where
-		// the job queue's polling delay no longer matters.
+	wait := t.ScheduledAt.Sub(now)
+	if wait > s.lead()+time.Second {
+		return river.JobSnooze(wait - s.lead())
+	}
+	// Released a little early, the claim (a database write) is made now and
+	// the worker waits for the exact instant here, where neither the job
+	// queue's polling nor the write queue delays it. Edits are refused while
+	// the claim holds, so the post cannot change in between; a pause can,
+	// and is checked again at the instant.
+	claim, err := s.claim(ctx, t, max(wait, 0))
+	if err != nil || claim == nil {
+		return err
+	}
+	if wait > 0 {
 		select {
-		case <-time.After(wait):
+		case <-time.After(time.Until(t.ScheduledAt)):
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-	}
-	claim, err := s.claim(ctx, t)
-	if err != nil || claim == nil {
-		return err
+		if stopped, err := s.pausedSince(ctx, claim); err != nil || stopped {
+			return err
+		}
 	}
 	next, err := s.attempt(ctx, claim)
 	if err != nil {
@@ -113,7 +120,7 @@ type claimed struct {
 // transaction, re-reads the post and the pause switches: a post edited or
 // deleted before this instant publishes its new version or nothing, and one
 // edited after it is refused by the composer while the claim holds.
-func (s *Service) claim(ctx context.Context, t store.PublishTarget) (*claimed, error) {
+func (s *Service) claim(ctx context.Context, t store.PublishTarget, early time.Duration) (*claimed, error) {
 	var c *claimed
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.LockPost(ctx, t.PostID); errors.Is(err, store.ErrNotFound) {
@@ -122,7 +129,7 @@ func (s *Service) claim(ctx context.Context, t store.PublishTarget) (*claimed, e
 			return err
 		}
 		now := s.now()
-		won, err := tx.ClaimTarget(ctx, t.ID, t.Generation, now, now.Add(s.lease()))
+		won, err := tx.ClaimTarget(ctx, t.ID, t.Generation, now, now.Add(early+s.lease()))
 		if err != nil || !won {
 			return err
 		}
@@ -157,6 +164,22 @@ func (s *Service) claim(ctx context.Context, t store.PublishTarget) (*claimed, e
 	}
 	c.PublishTarget = fresh
 	return c, nil
+}
+
+// pausedSince re-reads the pause switches at the due instant of an early
+// claim and, when publishing was paused meanwhile, ends the claim as paused.
+func (s *Service) pausedSince(ctx context.Context, c *claimed) (bool, error) {
+	pauses, err := s.Store.Read().Pauses(ctx, c.WorkspaceID)
+	if err != nil {
+		return false, err
+	}
+	p, ok := pausedFor(pauses, c.ChannelID)
+	if !ok {
+		return false, nil
+	}
+	return true, s.Store.InTx(ctx, func(tx *store.Tx) error {
+		return s.stop(ctx, tx, c.PublishTarget, model.TargetPaused, "paused", "Publishing is paused: "+p.Reason, s.now())
+	})
 }
 
 // stop ends a claim without calling the network.

@@ -230,7 +230,11 @@ func wrap(op string, err error) error {
 	return fmt.Errorf("store: %s: %w", op, n)
 }
 
-const timeLayout = "2006-01-02T15:04:05.000000Z"
+// TimeLayout is how instants are stored: fixed-width UTC text that sorts
+// like time on both databases.
+const TimeLayout = "2006-01-02T15:04:05.000000Z"
+
+const timeLayout = TimeLayout
 
 // ts formats an instant for storage; the zero time is NULL.
 func ts(t time.Time) any {
