@@ -79,7 +79,9 @@ type result struct {
 
 func summarise(late []time.Duration, due, end time.Time) result {
 	slices.Sort(late)
-	pick := func(q float64) time.Duration { return late[min(len(late)-1, int(q*float64(len(late))))].Round(time.Millisecond) }
+	pick := func(q float64) time.Duration {
+		return late[min(len(late)-1, int(q*float64(len(late))))].Round(time.Millisecond)
+	}
 	return result{rate: float64(len(late)) / end.Sub(due).Seconds(), p50: pick(0.50), p99: pick(0.99)}
 }
 
