@@ -14,7 +14,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"herald/internal/account"
 	"herald/internal/audit"
 	"herald/internal/model"
 	"herald/internal/platform/secret"
@@ -33,11 +32,17 @@ type Service struct {
 	Box        *secret.Box
 	Registry   *provider.Registry
 	Workspaces Authorizer
-	Queue      account.Enqueuer
-	Mail       account.Mailer
+	Notifier   Notifier     // tells people a channel needs reconnecting; nil: only the UI shows it
 	HTTP       *http.Client // the hardened client, for OAuth token exchanges
 	BaseURL    string
 	Now        func() time.Time
+}
+
+// Notifier tells the workspace's managers that a channel needs
+// reconnecting. It runs inside the transaction that marks the channel, so
+// people are told once, exactly when the state changes.
+type Notifier interface {
+	ChannelNeedsReconnect(ctx context.Context, tx *store.Tx, c model.Channel, msg string) error
 }
 
 func (s *Service) now() time.Time {

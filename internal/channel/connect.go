@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 
 	"herald/internal/audit"
@@ -209,8 +208,9 @@ func (s *Service) Test(ctx context.Context, a model.Actor, workspaceID, id strin
 }
 
 // ReportError records a failed call on a channel. Expired or revoked
-// credentials mark it "needs reconnect" and tell the workspace's owners and
-// admins by e-mail; other errors are recorded as the channel's last error.
+// credentials mark it "needs reconnect" and tell the workspace's owners,
+// admins and managers (Notifier); other errors are recorded as the
+// channel's last error.
 func (s *Service) ReportError(ctx context.Context, workspaceID, id string, callErr error) error {
 	pe := provider.AsError(callErr)
 	status, msg := model.ChannelError, callErr.Error()
@@ -238,27 +238,11 @@ func (s *Service) ReportError(ctx context.Context, workspaceID, id string, callE
 	})
 }
 
+// notifyReconnect tells the workspace's managers once, through the
+// notifier (in-app, e-mail and the workspace's webhook), inside tx.
 func (s *Service) notifyReconnect(ctx context.Context, tx *store.Tx, c model.Channel, msg string) error {
-	if !s.Mail.Configured(ctx) {
+	if s.Notifier == nil {
 		return nil // the channel list shows the state in the UI
 	}
-	members, err := tx.ListMembers(ctx, c.WorkspaceID)
-	if err != nil {
-		return err
-	}
-	link := fmt.Sprintf("%s/w/%s/channels/%s", strings.TrimRight(s.BaseURL, "/"), c.WorkspaceID, c.ID)
-	for _, m := range members {
-		if !model.Can(m.Role, model.ActChannelManage) {
-			continue
-		}
-		job, err := s.Mail.Job(m.Email, fmt.Sprintf("Reconnect %s on Herald", c.Name),
-			fmt.Sprintf("Hello %s,\n\nHerald can no longer use the channel %s (%s): %s\n\nScheduled posts to it will fail until someone reconnects it:\n\n%s\n", m.Name, c.Name, c.Network, msg, link))
-		if err != nil {
-			return err
-		}
-		if err := s.Queue.InsertTx(ctx, tx, job, nil); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.Notifier.ChannelNeedsReconnect(ctx, tx, c, msg)
 }

@@ -26,6 +26,9 @@ const (
 	ScopeMediaWrite      Scope = "media:write"
 	ScopeLinksRead       Scope = "links:read"
 	ScopeLinksWrite      Scope = "links:write"
+	// ScopeNotificationsWrite marks the caller's own notifications read;
+	// reading them needs only account:read.
+	ScopeNotificationsWrite Scope = "notifications:write"
 )
 
 // Scopes lists every scope with what it allows.
@@ -48,6 +51,7 @@ var Scopes = []struct {
 	{ScopeMediaWrite, "Upload, edit and delete media"},
 	{ScopeLinksRead, "Read tracked links and click statistics"},
 	{ScopeLinksWrite, "Create, edit and delete tracked links and UTM presets"},
+	{ScopeNotificationsWrite, "Mark your notifications read"},
 }
 
 // ParseScopes validates a list of scope names.

@@ -21,7 +21,14 @@ func (h *handler) workspaceSettingsShow(w http.ResponseWriter, r *http.Request, 
 }
 
 func (h *handler) renderSettings(w http.ResponseWriter, r *http.Request, v *visit, status int, m model.Membership, f *form) {
-	h.render(w, r, v, status, "workspace_settings", &page{Title: "Settings · " + m.Workspace.Name, Heading: "Settings", Section: "settings", WS: &m, Form: f})
+	h.renderSettingsWith(w, r, v, status, m, f, "")
+}
+
+// renderSettingsWith renders the settings page, showing a notification
+// webhook secret that was just made (secret != "") this one time.
+func (h *handler) renderSettingsWith(w http.ResponseWriter, r *http.Request, v *visit, status int, m model.Membership, f *form, secret string) {
+	h.render(w, r, v, status, "workspace_settings", &page{Title: "Settings · " + m.Workspace.Name, Heading: "Settings", Section: "settings", WS: &m, Form: f,
+		Data: h.settingsData(r, v, m, secret)})
 }
 
 // workspaceRename changes the workspace's name.

@@ -1,41 +1,27 @@
 package webhook
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
-	"strconv"
-	"strings"
 	"time"
+
+	"herald/internal/platform/hooksig"
 )
 
 // DefaultTolerance is how far a signature's timestamp may be from the
 // receiver's clock when Verify is given no tolerance.
-const DefaultTolerance = 5 * time.Minute
+const DefaultTolerance = hooksig.DefaultTolerance
 
-// Errors returned by Verify.
+// Errors returned by Verify. They are hooksig's, so receivers of both the
+// channel's events and the workspace notification events compare with one set.
 var (
-	ErrNoSignature  = errors.New("webhook: missing or malformed Herald-Signature header")
-	ErrBadSignature = errors.New("webhook: signature does not match")
-	ErrTooOld       = errors.New("webhook: signature timestamp outside the tolerance")
+	ErrNoSignature  = hooksig.ErrNoSignature
+	ErrBadSignature = hooksig.ErrBadSignature
+	ErrTooOld       = hooksig.ErrTooOld
 )
 
 // Sign returns the Herald-Signature header value for body sent at t:
-// "t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>". Signing the
-// timestamp with the body stops an old request being replayed later.
-func Sign(secret string, t time.Time, body []byte) string {
-	ts := strconv.FormatInt(t.Unix(), 10)
-	return "t=" + ts + ",v1=" + mac(secret, ts, body)
-}
-
-func mac(secret, ts string, body []byte) string {
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write([]byte(ts))
-	m.Write([]byte("."))
-	m.Write(body)
-	return hex.EncodeToString(m.Sum(nil))
-}
+// "t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>". The scheme
+// lives in platform/hooksig, shared with the workspace notification webhook.
+func Sign(secret string, t time.Time, body []byte) string { return hooksig.Sign(secret, t, body) }
 
 // Verify checks a Herald-Signature header against the raw request body and
 // the channel's secret, and that its timestamp is within tolerance of now
@@ -43,39 +29,9 @@ func mac(secret, ts string, body []byte) string {
 // values (while a secret is being rotated); one match is enough. Receivers
 // call it before trusting a request, then drop event ids they have seen.
 func Verify(secret, header string, body []byte, tolerance time.Duration) error {
-	return verifyAt(secret, header, body, tolerance, time.Now())
+	return hooksig.Verify(secret, header, body, tolerance)
 }
 
 func verifyAt(secret, header string, body []byte, tolerance time.Duration, now time.Time) error {
-	if tolerance <= 0 {
-		tolerance = DefaultTolerance
-	}
-	var ts string
-	var sigs []string
-	for _, part := range strings.Split(header, ",") {
-		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
-		switch {
-		case !ok:
-			return ErrNoSignature
-		case k == "t":
-			ts = v
-		case k == "v1":
-			sigs = append(sigs, v)
-		}
-	}
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil || len(sigs) == 0 {
-		return ErrNoSignature
-	}
-	if d := now.Sub(time.Unix(sec, 0)); d > tolerance || d < -tolerance {
-		return ErrTooOld
-	}
-	want := mac(secret, ts, body)
-	for _, s := range sigs {
-		// hmac.Equal compares in constant time.
-		if hmac.Equal([]byte(s), []byte(want)) {
-			return nil
-		}
-	}
-	return ErrBadSignature
+	return hooksig.VerifyAt(secret, header, body, tolerance, now)
 }

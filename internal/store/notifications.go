@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"herald/internal/model"
+)
+
+const notificationCols = `id, user_id, workspace_id, kind, text, link, post_id, channel_id, target_id, created_at, read_at`
+
+// AddNotification inserts one person's notification.
+func (q *Queries) AddNotification(ctx context.Context, n model.Notification) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO notifications (`+notificationCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+		n.ID, n.UserID, n.WorkspaceID, string(n.Kind), n.Text, n.Link, n.PostID, n.ChannelID, n.TargetID, ts(n.CreatedAt), ts(n.ReadAt))
+	return wrap("add notification", err)
+}
+
+// Notifications lists a person's notifications newest first, at most limit,
+// older than the notification ID before ("" for the newest). ULIDs sort by
+// creation time, so the ID is the cursor.
+func (q *Queries) Notifications(ctx context.Context, userID string, unreadOnly bool, before string, limit int) ([]model.Notification, error) {
+	query := `SELECT ` + notificationCols + ` FROM notifications WHERE user_id = $1`
+	args := []any{userID}
+	if unreadOnly {
+		query += ` AND read_at IS NULL`
+	}
+	if before != "" {
+		args = append(args, before)
+		query += ` AND id < $2`
+	}
+	args = append(args, limit)
+	query += ` ORDER BY id DESC LIMIT $` + strconv.Itoa(len(args))
+	rows, err := q.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, wrap("notifications", err)
+	}
+	defer rows.Close()
+	var out []model.Notification
+	for rows.Next() {
+		var n model.Notification
+		if err := rows.Scan(&n.ID, &n.UserID, &n.WorkspaceID, &n.Kind, &n.Text, &n.Link, &n.PostID, &n.ChannelID, &n.TargetID,
+			tm(&n.CreatedAt), tm(&n.ReadAt)); err != nil {
+			return nil, wrap("notifications", err)
+		}
+		out = append(out, n)
+	}
+	return out, wrap("notifications", rows.Err())
+}
+
+// UnreadNotifications counts a person's unread notifications.
+func (q *Queries) UnreadNotifications(ctx context.Context, userID string) (int, error) {
+	var n int
+	err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL`, userID).Scan(&n)
+	return n, wrap("unread notifications", err)
+}
+
+// MarkNotificationsRead marks a person's notifications read: those named
+// by ids, or all of them when ids is empty. Other people's IDs match
+// nothing. It returns how many changed.
+func (q *Queries) MarkNotificationsRead(ctx context.Context, userID string, ids []string, now time.Time) (int, error) {
+	query := `UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL`
+	args := []any{ts(now), userID}
+	if len(ids) > 0 {
+		marks := make([]string, len(ids))
+		for i, id := range ids {
+			args = append(args, id)
+			marks[i] = "$" + strconv.Itoa(len(args))
+		}
+		query += ` AND id IN (` + strings.Join(marks, ",") + `)`
+	}
+	res, err := q.q.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, wrap("mark notifications read", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), wrap("mark notifications read", err)
+}
+
+// StoredHook is a workspace's notification webhook with its sealed secret.
+type StoredHook struct {
+	WorkspaceID  string
+	URL          string
+	SealedSecret string
+	UpdatedBy    string
+	UpdatedAt    time.Time
+}
+
+// NotificationHook loads a workspace's notification webhook, ErrNotFound if
+// none is set.
+func (q *Queries) NotificationHook(ctx context.Context, workspaceID string) (StoredHook, error) {
+	var h StoredHook
+	err := q.q.QueryRowContext(ctx, `SELECT workspace_id, url, secret_sealed, updated_by, updated_at FROM notification_hooks WHERE workspace_id = $1`,
+		workspaceID).Scan(&h.WorkspaceID, &h.URL, &h.SealedSecret, &h.UpdatedBy, tm(&h.UpdatedAt))
+	return h, wrap("notification hook", err)
+}
+
+// PutNotificationHook sets (or replaces) a workspace's notification webhook.
+func (q *Queries) PutNotificationHook(ctx context.Context, h StoredHook) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO notification_hooks (workspace_id, url, secret_sealed, updated_by, updated_at) VALUES ($1,$2,$3,$4,$5)
+		ON CONFLICT (workspace_id) DO UPDATE SET url = excluded.url, secret_sealed = excluded.secret_sealed,
+		updated_by = excluded.updated_by, updated_at = excluded.updated_at`, h.WorkspaceID, h.URL, h.SealedSecret, h.UpdatedBy, ts(h.UpdatedAt))
+	return wrap("put notification hook", err)
+}
+
+// DeleteNotificationHook removes a workspace's notification webhook.
+func (q *Queries) DeleteNotificationHook(ctx context.Context, workspaceID string) error {
+	return q.execOne(ctx, "delete notification hook", `DELETE FROM notification_hooks WHERE workspace_id = $1`, workspaceID)
+}
