@@ -30,6 +30,8 @@ import (
 	"herald/internal/idempotency"
 	"herald/internal/links"
 	"herald/internal/media"
+	"herald/internal/notify"
+	"herald/internal/publish"
 	"herald/internal/system"
 	"herald/internal/workspace"
 )
@@ -42,6 +44,8 @@ type Deps struct {
 	Compose     *compose.Service
 	Media       *media.Service
 	Links       *links.Service
+	Publish     *publish.Service
+	Notify      *notify.Service
 	System      *system.Service
 	Idempotency *idempotency.Service
 	BaseURL     string

@@ -52,6 +52,9 @@ type problem struct {
 	Scope string `json:"scope,omitempty"`
 	// Offset is the byte offset of a JSON syntax error (malformed-body only).
 	Offset *int64 `json:"offset,omitempty"`
+	// Options are the instants to choose from when a local time is skipped
+	// or repeated by a clock change (schedule_create.go).
+	Options []timeOption `json:"options,omitempty"`
 
 	header map[string]string // response headers such as Allow or Retry-After
 }

@@ -25,6 +25,7 @@ import (
 	"herald/internal/links"
 	"herald/internal/mail"
 	"herald/internal/media"
+	"herald/internal/notify"
 	"herald/internal/platform/httpclient"
 	"herald/internal/platform/secret"
 	"herald/internal/provider"
@@ -52,6 +53,7 @@ type App struct {
 	Publish     *publish.Service
 	Links       *links.Service
 	Media       *media.Service
+	Notify      *notify.Service
 	HTTP        *http.Client
 }
 
@@ -185,6 +187,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	maintenance := &jobs.MaintenanceWorker{Store: st, Logger: log.With("component", "maintenance")}
 	// The publisher is built further down too; its workers get it there.
 	a.Publish = &publish.Service{}
+	a.Notify = &notify.Service{}
 	if cfg.HasRole("worker") {
 		opts.Workers = river.NewWorkers()
 		river.AddWorker(opts.Workers, &mail.Worker{Service: a.Mail})
@@ -192,6 +195,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		river.AddWorker(opts.Workers, &publish.Worker{Service: a.Publish})
 		river.AddWorker(opts.Workers, &publish.SweepWorker{Service: a.Publish})
 		river.AddWorker(opts.Workers, &publish.ContinueWorker{Service: a.Publish})
+		river.AddWorker(opts.Workers, &notify.HookWorker{Service: a.Notify})
 		opts.Periodic = append(opts.Periodic, jobs.MaintenancePeriodic(), publish.SweepPeriodic(15*time.Second))
 		opts.PollInterval = time.Second
 	}
@@ -205,7 +209,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Idempotency = &idempotency.Service{Store: st, Box: box}
 	a.HTTP = httpclient.New(httpclient.Options{AllowPrivate: cfg.AllowPrivate, UserAgent: "Herald/" + system.Version})
 	a.Providers = Providers(a.HTTP, cfg.AllowPrivate)
-	a.Channels = &channel.Service{Store: st, Box: box, Registry: a.Providers, Workspaces: a.Workspaces, Queue: a.Queue, Mail: a.Mail,
+	// Notification webhooks are user-supplied URLs: a.HTTP's SSRF guard applies.
+	*a.Notify = notify.Service{Store: st, Box: box, Queue: a.Queue, Mail: a.Mail, Workspaces: a.Workspaces, HTTP: a.HTTP, BaseURL: cfg.BaseURL,
+		Logger: log.With("component", "notify")}
+	a.Channels = &channel.Service{Store: st, Box: box, Registry: a.Providers, Workspaces: a.Workspaces, Notifier: a.Notify,
 		HTTP: a.HTTP, BaseURL: cfg.BaseURL}
 	bucket, err := media.OpenBucket(ctx, cfg.MediaBucket, filepath.Join(cfg.DataDir, "media"))
 	if err != nil {
@@ -232,7 +239,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Compose.Links, a.Compose.ShortURL = composeLinks{a.Links}, cfg.ShortURL
 	*a.Publish = publish.Service{Store: st, Queue: a.Queue, Workspaces: a.Workspaces, Channels: a.Channels, Compose: a.Compose,
 		Media: publishMedia{a.Media}, Logger: log.With("component", "publish"), CatchUp: cfg.CatchUp,
-		Lease: cfg.PublishLease, CallTimeout: cfg.PublishLease * 2 / 3}
+		Lease: cfg.PublishLease, CallTimeout: cfg.PublishLease * 2 / 3, Notifier: publishNotifier{a.Notify}}
 	return a, nil
 }
 

@@ -20,6 +20,7 @@ import (
 	"herald/internal/compose"
 	"herald/internal/model"
 	"herald/internal/provider"
+	"herald/internal/publish"
 )
 
 // The role × action matrix: every role performs every workspace action
@@ -412,6 +413,33 @@ func (mx *matrix) cases() []actionCase {
 		{action: model.ActMediaDelete, prepare: asset,
 			web: func(m *member, tg target) *http.Request { return mx.form(m, ws+"/media/"+tg.mediaID+"/delete", nil) },
 			api: func(m *member, tg target) *http.Request { return mx.json("DELETE", api+"/media/"+tg.mediaID, "") }},
+		{action: model.ActPostSchedule, prepare: post,
+			web: func(m *member, tg target) *http.Request {
+				return mx.form(m, ws+"/posts/"+tg.postID+"/schedule", url.Values{"mode": {"now"}, "confirm_paused": {"1"}})
+			},
+			api: func(m *member, tg target) *http.Request {
+				return mx.json("POST", api+"/posts/"+tg.postID+"/schedule", `{"mode":"now","confirm_paused":true}`)
+			}},
+		{action: model.ActPublishPause, prepare: none,
+			web: func(m *member, _ target) *http.Request {
+				return mx.form(m, ws+"/pause", url.Values{"reason": {"Matrix check"}})
+			},
+			api: func(m *member, _ target) *http.Request {
+				return mx.json("POST", api+"/pauses", `{"reason":"Matrix check"}`)
+			},
+			undo: func(t *testing.T) {
+				if err := mx.a.Publish.Resume(context.Background(), mx.owner, mx.ws, "", publish.ResumeReview, nil); err != nil {
+					t.Fatal(err)
+				}
+			}},
+		{action: model.ActSlotsManage, prepare: channel,
+			web: func(m *member, tg target) *http.Request {
+				return mx.form(m, ws+"/channels/"+tg.channelID+"/queue/slots",
+					url.Values{"slot_rows": {"1"}, "slot_day_0": {"1"}, "slot_time_0": {"09:30"}, "op": {"save"}})
+			},
+			api: func(m *member, tg target) *http.Request {
+				return mx.json("PUT", api+"/channels/"+tg.channelID+"/slots", `{"slots":["mon 09:30"]}`)
+			}},
 	}
 	return cases
 }

@@ -42,6 +42,9 @@ func layer(pkg string) string {
 		return "config"
 	case strings.HasPrefix(p, "internal/testenv"), strings.HasPrefix(p, "internal/archtest"):
 		return "test"
+	case strings.HasPrefix(p, "bench/"):
+		return "bench" // measurement commands: composition roots of their own
+
 	default:
 		return "domain"
 	}
@@ -61,6 +64,7 @@ var allowed = map[string][]string{
 	"model":         {},
 	"config":        {},
 	"test":          {"config", "app", "domain", "store", "model", "platform", "provider"},
+	"bench":         {"config", "app", "domain", "store", "model", "platform", "provider", "provider-leaf"},
 }
 
 func TestImportDirection(t *testing.T) {

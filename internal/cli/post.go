@@ -20,7 +20,7 @@ import (
 // so it works against any installation the token belongs to.
 func runPost(ctx context.Context, env Env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return usagef("usage: herald post list|export|import|validate --workspace W [flags]; run `herald post list -h` for the flags")
+		return usagef("usage: herald post list|export|import|validate|schedule|cancel|attempts --workspace W [flags]; run `herald post list -h` for the flags")
 	}
 	sub := args[0]
 	fs := flag.NewFlagSet("herald post "+sub, flag.ContinueOnError)
@@ -35,8 +35,14 @@ func runPost(ctx context.Context, env Env, args []string) error {
 		return postImport(ctx, env, fs, remote, args[1:])
 	case "validate":
 		return postValidate(ctx, env, fs, remote, args[1:])
+	case "schedule":
+		return postSchedule(ctx, env, fs, remote, args[1:])
+	case "cancel":
+		return postCancel(ctx, env, fs, remote, args[1:])
+	case "attempts":
+		return postAttempts(ctx, env, fs, remote, args[1:])
 	}
-	return usagef("unknown post command %q; want list, export, import or validate", sub)
+	return usagef("unknown post command %q; want list, export, import, validate, schedule, cancel or attempts", sub)
 }
 
 // parseInterspersed parses flags that may come before or after the

@@ -142,6 +142,13 @@ type apiError struct {
 		Field  string `json:"field"`
 		Detail string `json:"detail"`
 	} `json:"errors"`
+	// Options are the instants offered for a time a clock change skips or
+	// repeats (herald post schedule).
+	Options []struct {
+		At            string `json:"at"`
+		OffsetSeconds int    `json:"offset_seconds"`
+		Label         string `json:"label"`
+	} `json:"options"`
 }
 
 // Error is the problem's detail, followed by the field errors it does not
@@ -162,6 +169,9 @@ func (e *apiError) Error() string {
 	}
 	if len(extra) > 0 {
 		msg += " (" + strings.Join(extra, "; ") + ")"
+	}
+	for _, o := range e.Options {
+		msg += "\n  option: --at " + o.At + "  (" + o.Label + ")"
 	}
 	return msg
 }

@@ -79,7 +79,7 @@ type Deleter interface {
 // Finder looks a post up by Herald's key among recent own posts, for
 // read-back reconciliation after an unknown outcome.
 type Finder interface {
-	FindByKey(ctx context.Context, acct Account, key string, segment int) (RemotePost, bool, error)
+	FindByKey(ctx context.Context, acct Account, post Post, segment int) (RemotePost, bool, error)
 }
 
 // Interaction is a reply, mention, message or reaction read from a network.

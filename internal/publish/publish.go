@@ -60,6 +60,7 @@ type Service struct {
 	Channels   Channels
 	Compose    *compose.Service
 	Media      Media
+	Notifier   Notifier // tells people about failed, unconfirmed and missed targets (notify.go); nil: nobody
 	Logger     *slog.Logger
 	Now        func() time.Time
 
@@ -77,6 +78,7 @@ type Service struct {
 	MaxAttempts int
 	// RetryBase is the first retry delay; each later one doubles (default 2 s).
 	RetryBase time.Duration
+	gates     gates // per-account call limits in this process
 }
 
 func (s *Service) now() time.Time {

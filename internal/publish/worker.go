@@ -145,8 +145,11 @@ func (s *Service) claim(ctx context.Context, t store.PublishTarget, early time.D
 			return s.stop(ctx, tx, t, model.TargetPaused, "paused", "Publishing is paused: "+p.Reason, now)
 		}
 		if now.Sub(t.ScheduledAt) > s.catchUp() && t.Status == model.TargetScheduled && t.Attempts == 0 {
-			if err := s.stop(ctx, tx, t, model.TargetMissed, "missed",
-				errorf("Herald was not running when this post was due (%s); publish it now or reschedule it", t.ScheduledAt.Format(time.RFC1123)), now); err != nil {
+			msg := errorf("Herald was not running when this post was due (%s); publish it now or reschedule it", t.ScheduledAt.Format(time.RFC1123))
+			if err := s.stop(ctx, tx, t, model.TargetMissed, "missed", msg, now); err != nil {
+				return err
+			}
+			if err := s.problem(ctx, tx, t, model.TargetMissed, msg); err != nil {
 				return err
 			}
 			return s.continueAfter(ctx, tx, post)
@@ -215,6 +218,14 @@ func (s *Service) attempt(ctx context.Context, c *claimed) (*retryLater, error) 
 	if err != nil {
 		return nil, s.finish(ctx, c, started, nil, err)
 	}
+	if until := s.gates.blockedUntil(c.ChannelID, s.now()); !until.IsZero() {
+		return s.after(ctx, c, started, nil, &provider.Error{Trait: provider.RateLimited, Network: info.Network, Op: "publish",
+			Message: "waiting for " + info.Name + "'s rate limit on this account to end", RetryAfter: until.Sub(s.now())})
+	}
+	if !s.gates.acquire(c.ChannelID, ctx.Done()) {
+		return nil, ctx.Err()
+	}
+	defer s.gates.release(c.ChannelID)
 	var remote []provider.RemotePost
 	callCtx, cancel := context.WithTimeout(ctx, s.callTimeout())
 	defer cancel()
@@ -296,6 +307,9 @@ func (s *Service) after(ctx context.Context, c *claimed, started time.Time, remo
 		at := s.now().Add(backoff(s.retryBase(), c.Attempts))
 		if pe := provider.AsError(err); pe != nil && pe.RetryAfter > 0 {
 			at = s.now().Add(pe.RetryAfter)
+			if trait == provider.RateLimited {
+				s.gates.limit(c.ChannelID, at)
+			}
 		}
 		kind, msg := describe(err)
 		err := s.Store.InTx(ctx, func(tx *store.Tx) error {
@@ -358,6 +372,11 @@ func (s *Service) finish(ctx context.Context, c *claimed, started time.Time, rem
 			Duration: s.now().Sub(started), Outcome: outcome, ErrorKind: kind, Message: msg}); err != nil {
 			return err
 		}
+		if o.Status == model.TargetFailed {
+			if err := s.problem(ctx, tx, c.PublishTarget, model.TargetFailed, o.Error); err != nil {
+				return err
+			}
+		}
 		return s.continueAfter(ctx, tx, c.post)
 	})
 }
@@ -383,7 +402,7 @@ func failure(err error, kind, msg string) string {
 // mark it unconfirmed for a person.
 func (s *Service) reconcileOrAsk(ctx context.Context, c *claimed, p provider.Provider, acct provider.Account, started time.Time) (*retryLater, error) {
 	if f, ok := p.(provider.Finder); ok {
-		rp, found, err := f.FindByKey(ctx, acct, c.ID, 0)
+		rp, found, err := f.FindByKey(ctx, acct, provider.Post{Key: c.ID, At: c.PublishAt}, 0)
 		if err == nil && found {
 			return nil, s.finish(ctx, c, started, []provider.RemotePost{rp}, nil)
 		}
@@ -400,6 +419,9 @@ func (s *Service) reconcileOrAsk(ctx context.Context, c *claimed, p provider.Pro
 		}
 		if err := tx.AddAttempt(ctx, model.Attempt{ID: ids.New(), TargetID: c.ID, WorkspaceID: c.WorkspaceID, StartedAt: started,
 			Duration: s.now().Sub(started), Outcome: "unconfirmed", ErrorKind: "outcome_unknown", Message: msg}); err != nil {
+			return err
+		}
+		if err := s.problem(ctx, tx, c.PublishTarget, model.TargetUnconfirmed, msg); err != nil {
 			return err
 		}
 		return s.continueAfter(ctx, tx, c.post)

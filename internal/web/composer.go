@@ -53,6 +53,7 @@ type composerData struct {
 	Names    map[string]string // channel ID → name, for the status list
 	CanEdit  bool
 	Action   string
+	Schedule *scheduleData // the scheduling panel of a saved post (schedule_panel.go)
 }
 
 // composerState is what the page's script starts from and keeps in the
@@ -219,6 +220,7 @@ func (h *handler) renderComposer(w http.ResponseWriter, r *http.Request, v *visi
 	data.Action = "/w/" + m.Workspace.ID + "/posts/new"
 	if p.ID != "" {
 		data.Action = "/w/" + m.Workspace.ID + "/posts/" + p.ID + "/edit"
+		data.Schedule = h.schedulePanel(r, v, m, p, chans, f)
 	}
 	picked := map[string]bool{}
 	for _, id := range d.Channels {

@@ -11,7 +11,9 @@ import (
 	"herald/internal/links"
 	"herald/internal/mail"
 	"herald/internal/media"
+	"herald/internal/notify"
 	"herald/internal/platform/secret"
+	"herald/internal/publish"
 	"herald/internal/system"
 	"herald/internal/workspace"
 )
@@ -24,6 +26,8 @@ type Deps struct {
 	Compose    *compose.Service
 	Media      *media.Service
 	Links      *links.Service
+	Publish    *publish.Service
+	Notify     *notify.Service
 	Mail       *mail.Service
 	System     *system.Service
 	Box        *secret.Box // keys CSRF tokens

@@ -51,6 +51,8 @@ type page struct {
 	Flashes     []flash
 	Memberships []model.Membership
 	WS          *model.Membership // the workspace being looked at, if any
+	Paused      *pauseBanner      // publishing pauses of WS, for the banner (pause_banner.go)
+	Unread      int               // the visitor's unread notifications, for the bell
 	Theme       string
 	Form        *form
 	Data        any
@@ -195,6 +197,16 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, v *visit, statu
 			h.log.Error("list workspaces for the switcher", "err", err)
 		}
 		p.Memberships = ms
+	}
+	if v.signedIn && !p.Auth && h.d.Notify != nil {
+		n, err := h.d.Notify.Unread(r.Context(), v.actor)
+		if err != nil {
+			h.log.Warn("count unread notifications", "err", err)
+		}
+		p.Unread = n
+	}
+	if v.signedIn && p.WS != nil && p.Paused == nil {
+		p.Paused = h.pauseBannerFor(r, v, p.WS)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "root", p); err != nil {

@@ -67,6 +67,7 @@ func (h *handler) routes() http.Handler {
 	alt := newAlts(mux, h, signedIn)
 	alt.route("GET /w/{ws}/channels/new/{network}", h.channelConnectShow)
 	alt.route("GET /w/{ws}/channels/{id}/reconnect", h.channelReconnectShow)
+	alt.route("GET /w/{ws}/channels/{id}/queue", h.queueShow)
 	alt.route("POST /w/{ws}/channels/new/{network}", h.channelConnect)
 	alt.route("POST /w/{ws}/channels/oauth/{network}", h.channelOAuthBegin)
 	alt.route("POST /w/{ws}/channels/{id}/test", h.channelTest)
@@ -106,6 +107,8 @@ func (h *handler) routes() http.Handler {
 	h.composeRoutes(mux, route)
 	h.mediaRoutes(mux, route)
 	h.linkRoutes(mux, route)
+	h.publishRoutes(mux, route)
+	h.notificationRoutes(mux, route)
 
 	mux.Handle("/", h.wrap(public, h.notFound))
 	return mux

@@ -38,11 +38,11 @@ func TestContractUnknownOutcomeDroppedConnection(t *testing.T) {
 		t.Fatalf("after retry: records=%d out=%+v progressed=%d", len(recs), out, progressed)
 	}
 	// FindByKey reconciles the same way.
-	found, ok, err := h.p.FindByKey(ctx, h.acct, key, 0)
+	found, ok, err := h.p.FindByKey(ctx, h.acct, provider.Post{Key: key}, 0)
 	if err != nil || !ok || found.ID != out[0].ID {
 		t.Fatalf("find: %+v %v %v", found, ok, err)
 	}
-	if _, ok, err := h.p.FindByKey(ctx, h.acct, key, 1); ok || err != nil {
+	if _, ok, err := h.p.FindByKey(ctx, h.acct, provider.Post{Key: key}, 1); ok || err != nil {
 		t.Fatalf("segment never published: found=%v err=%v", ok, err)
 	}
 }
@@ -97,7 +97,7 @@ func TestContractUnknownOutcomeServerError(t *testing.T) {
 	if err != nil || len(h.f.records(h.alice.did, collPost)) != 1 {
 		t.Fatalf("republish: %v, %d records", err, len(h.f.records(h.alice.did, collPost)))
 	}
-	rkey, _ := recordKey(post.Key, 0)
+	rkey, _ := recordKey(post.Key, post.At, 0)
 	if !strings.HasSuffix(again[0].ID, "/"+rkey) {
 		t.Fatalf("republish answered %s", again[0].ID)
 	}

@@ -136,7 +136,7 @@ func TestContractPublishThreadWithFacetsImagesAndCard(t *testing.T) {
 		t.Fatalf("out=%d records=%d progress=%d", len(out), len(recs), len(progress))
 	}
 	for i, rp := range out {
-		rkey, _ := recordKey(key, i)
+		rkey, _ := recordKey(key, time.Time{}, i)
 		if rp.ID != "at://"+h.alice.did+"/app.bsky.feed.post/"+rkey || progress[i] != rp.ID || rp.Extra["cid"] != recs[i].cid || recs[i].rkey != rkey {
 			t.Fatalf("segment %d: %+v (record %s)", i, rp, recs[i].rkey)
 		}

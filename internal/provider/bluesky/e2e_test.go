@@ -179,7 +179,7 @@ func TestE2EPublishInteractAndDeleteOnLocalPDS(t *testing.T) {
 			t.Fatalf("after republishing, record %s exists %d times", k, n)
 		}
 	}
-	if found, ok, err := p.FindByKey(ctx, acct, thread.Key, 1); err != nil || !ok || found.ID != threaded[1].ID {
+	if found, ok, err := p.FindByKey(ctx, acct, provider.Post{Key: thread.Key}, 1); err != nil || !ok || found.ID != threaded[1].ID {
 		t.Fatalf("find: %+v %v %v", found, ok, err)
 	}
 

@@ -43,7 +43,7 @@ func (p *Provider) Publish(ctx context.Context, acct provider.Account, post prov
 	}
 	res := newResolver(s)
 	for i := len(post.Done); i < len(post.Segments); i++ {
-		rp, err := p.publishSegment(ctx, s, acct, post.Key, i, post.Segments[i], replyRef(root, parent), langs, res)
+		rp, err := p.publishSegment(ctx, s, acct, post, i, post.Segments[i], replyRef(root, parent), langs, res)
 		if err != nil {
 			return out, err
 		}
@@ -86,7 +86,7 @@ func (p *Provider) validate(acct provider.Account, post provider.Post) ([]string
 		return fail("%d segments are marked done but the post has %d", len(post.Done), n)
 	}
 	for i, seg := range post.Segments {
-		if _, err := recordKey(post.Key, i); err != nil {
+		if _, err := recordKey(post.Key, post.At, i); err != nil {
 			return nil, err
 		}
 		if strings.TrimSpace(seg.Text) == "" && len(seg.Media) == 0 && seg.Link == nil {
@@ -131,9 +131,9 @@ func languages(opts map[string]string) ([]string, error) {
 // publishSegment creates segment i under its derived record key. A record
 // already under the key with the same text is this segment, published by
 // this call before an error or by an earlier attempt (see session.create).
-func (p *Provider) publishSegment(ctx context.Context, s *session, acct provider.Account, key string, i int, seg provider.Segment,
+func (p *Provider) publishSegment(ctx context.Context, s *session, acct provider.Account, post provider.Post, i int, seg provider.Segment,
 	reply *bsky.FeedPost_ReplyRef, langs []string, res *resolver) (provider.RemotePost, error) {
-	rkey, err := recordKey(key, i)
+	rkey, err := recordKey(post.Key, post.At, i)
 	if err != nil {
 		return provider.RemotePost{}, err
 	}
@@ -210,8 +210,8 @@ func (s *session) strongRef(ctx context.Context, rp provider.RemotePost) (*comat
 
 // FindByKey reads the record that segment of key was (or would be)
 // published under, for reconciliation after an unknown outcome.
-func (p *Provider) FindByKey(ctx context.Context, acct provider.Account, key string, segment int) (provider.RemotePost, bool, error) {
-	rkey, err := recordKey(key, segment)
+func (p *Provider) FindByKey(ctx context.Context, acct provider.Account, post provider.Post, segment int) (provider.RemotePost, bool, error) {
+	rkey, err := recordKey(post.Key, post.At, segment)
 	if err != nil {
 		return provider.RemotePost{}, false, err
 	}
@@ -219,14 +219,14 @@ func (p *Provider) FindByKey(ctx context.Context, acct provider.Account, key str
 	if err != nil {
 		return provider.RemotePost{}, false, err
 	}
-	post, cid, err := s.getPost(ctx, s.did, rkey)
+	rec, cid, err := s.getPost(ctx, s.did, rkey)
 	switch {
 	case isNotFound(err):
 		return provider.RemotePost{}, false, nil
 	case err != nil:
 		return provider.RemotePost{}, false, s.classify("find post", false, err)
 	}
-	return p.remotePost(s.did, rkey, cid, post.CreatedAt), true, nil
+	return p.remotePost(s.did, rkey, cid, rec.CreatedAt), true, nil
 }
 
 // Delete deletes one published post record. Deleting a record that is

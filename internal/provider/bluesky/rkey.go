@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 
@@ -16,22 +17,28 @@ import (
 const crockford = "0123456789abcdefghjkmnpqrstvwxyz"
 
 // maxSegments is how many segments one key can name: the segment index is
-// added to the key's time as microseconds, and a millisecond holds 1000.
+// added to the key's time as microseconds.
 const maxSegments = 1000
 
 // recordKey derives the record key of segment i of the post Herald knows as
-// key (a lower-case ULID, the target id). Record keys of app.bsky.feed.post
-// must be TIDs (https://atproto.com/specs/record-key, .../specs/tid): 64
-// bits written as 13 characters of base32-sortable, microseconds since the
-// Unix epoch shifted left 10 bits, OR a 10-bit clock id. Herald uses the
-// ULID's 48-bit millisecond time ×1000 plus the segment index as the
-// microseconds, and 10 bits of a hash of the whole key as the clock id, so
+// key (a lower-case ULID, the target id) and publishes at at (the instant
+// the publisher fixed when it first claimed the target, kept across
+// retries). Record keys of app.bsky.feed.post must be TIDs
+// (https://atproto.com/specs/record-key, .../specs/tid): 64 bits written as
+// 13 characters of base32-sortable, microseconds since the Unix epoch
+// shifted left 10 bits, OR a 10-bit clock id. Herald uses at's microseconds
+// plus the segment index, and 10 bits of a hash of the whole key as the
+// clock id, so
 //   - the same target and segment always name the same record (idempotency:
 //     a second createRecord cannot make a second post), and
-//   - two targets created in the same millisecond differ in the clock id
-//     (a 1-in-1024 collision then still differs by text, which the read-back
-//     check after an error compares).
-func recordKey(key string, segment int) (string, error) {
+//   - two targets only share a key when they were claimed within the same
+//     few microseconds and their hashes agree (about 1 in 1024 of such rare
+//     pairs). Deriving the time from the ULID's millisecond instead made
+//     every two posts created in one millisecond (a CSV import, a burst of
+//     drafts) collide 1 time in 1024, and one of them was then refused.
+//
+// A zero at falls back to the key's own millisecond.
+func recordKey(key string, at time.Time, segment int) (string, error) {
 	key = strings.ToLower(key)
 	ms, err := ulidMillis(key)
 	if err != nil {
@@ -40,7 +47,11 @@ func recordKey(key string, segment int) (string, error) {
 	if segment < 0 || segment >= maxSegments {
 		return "", fmt.Errorf("bluesky: segment %d out of range 0..%d", segment, maxSegments-1)
 	}
-	micros := ms*1000 + uint64(segment)
+	micros := ms * 1000
+	if !at.IsZero() {
+		micros = uint64(at.UnixMicro())
+	}
+	micros += uint64(segment)
 	if micros >= 1<<53 {
 		return "", fmt.Errorf("bluesky: key %q is too far in the future for a TID", key)
 	}

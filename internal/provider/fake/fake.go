@@ -226,7 +226,8 @@ func (p *Provider) Posts(acct provider.Account) []provider.RemotePost {
 }
 
 // FindByKey looks the post of key and segment up among stored posts.
-func (p *Provider) FindByKey(ctx context.Context, acct provider.Account, key string, segment int) (provider.RemotePost, bool, error) {
+func (p *Provider) FindByKey(ctx context.Context, acct provider.Account, post provider.Post, segment int) (provider.RemotePost, bool, error) {
+	key := post.Key
 	id := remoteID(acct, key, segment)
 	for _, rp := range p.Posts(acct) {
 		if rp.ID == id {

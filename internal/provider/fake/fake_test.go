@@ -39,7 +39,7 @@ func TestScriptedFailures(t *testing.T) {
 	if provider.TraitOf(err) != provider.Unknown {
 		t.Fatalf("first call: %v", err)
 	}
-	if found, ok, _ := p.FindByKey(ctx, acct, "k", 0); !ok || found.ID == "" {
+	if found, ok, _ := p.FindByKey(ctx, acct, provider.Post{Key: "k"}, 0); !ok || found.ID == "" {
 		t.Fatal("a failure after sending must leave the post stored, as on a real network")
 	}
 	_, err = p.Publish(ctx, acct, post)

@@ -263,11 +263,11 @@ func TestContractUnknownOutcome(t *testing.T) {
 	h.mu.Lock()
 	h.txns = map[string]string{}
 	h.mu.Unlock()
-	found, ok, err := p.FindByKey(context.Background(), acct, key, 0)
+	found, ok, err := p.FindByKey(context.Background(), acct, provider.Post{Key: key}, 0)
 	if err != nil || !ok || found.ID != stored {
 		t.Fatalf("find by key: %+v %v %v", found, ok, err)
 	}
-	if _, ok, _ := p.FindByKey(context.Background(), acct, key, 1); ok {
+	if _, ok, _ := p.FindByKey(context.Background(), acct, provider.Post{Key: key}, 1); ok {
 		t.Error("found a segment that was never sent")
 	}
 	if n := len(h.timeline(news, "m.room.message")); n != 1 {

@@ -240,7 +240,7 @@ func TestE2EDendrite(t *testing.T) {
 	if m, err := p.PostMetrics(ctx, acct, out); err != nil || m[out[0].ID].Likes != 1 || m[out[0].ID].Replies != 2 {
 		t.Errorf("metrics %+v %v", m, err)
 	}
-	if found, ok, err := p.FindByKey(ctx, acct, key, 2); err != nil || !ok || found.ID != out[2].ID {
+	if found, ok, err := p.FindByKey(ctx, acct, provider.Post{Key: key}, 2); err != nil || !ok || found.ID != out[2].ID {
 		t.Errorf("find by key: %+v %v %v", found, ok, err)
 	}
 	if _, err := p.Reply(ctx, acct, seen[threaded], "Thanks bob"); err != nil {

@@ -275,7 +275,8 @@ func (p *Provider) Delete(ctx context.Context, acct provider.Account, post provi
 // FindByKey walks the room's recent history for the events Herald sent for
 // key and segment (their content carries the key), for reconciliation after
 // an unknown outcome once the homeserver has forgotten the transaction id.
-func (p *Provider) FindByKey(ctx context.Context, acct provider.Account, key string, segment int) (provider.RemotePost, bool, error) {
+func (p *Provider) FindByKey(ctx context.Context, acct provider.Account, post provider.Post, segment int) (provider.RemotePost, bool, error) {
+	key := post.Key
 	c, room, err := p.accountClient(acct, "find")
 	if err != nil {
 		return provider.RemotePost{}, false, err

@@ -87,12 +87,12 @@ func TestContractBotPublishThreadImagesDelete(t *testing.T) {
 	}
 	// Read-back: each segment is found by its key, an unknown key is not.
 	for i, rp := range out {
-		got, found, err := p.FindByKey(context.Background(), acct, "tgt-9", i)
+		got, found, err := p.FindByKey(context.Background(), acct, provider.Post{Key: "tgt-9"}, i)
 		if err != nil || !found || got.ID != rp.ID {
 			t.Fatalf("find segment %d: %+v %v %v", i, got, found, err)
 		}
 	}
-	if _, found, err := p.FindByKey(context.Background(), acct, "other", 0); err != nil || found {
+	if _, found, err := p.FindByKey(context.Background(), acct, provider.Post{Key: "other"}, 0); err != nil || found {
 		t.Fatalf("found a post that does not exist: %v", err)
 	}
 	if err := p.Delete(context.Background(), acct, out[0]); err != nil || f.find(out[0].ID) != nil || !fl.Deleted {
@@ -155,7 +155,7 @@ func TestContractBotUnknownOutcome(t *testing.T) {
 			if posts != 1 {
 				t.Fatalf("%d posts: the provider retried", posts)
 			}
-			rp, found, err := p.FindByKey(context.Background(), acct, "key-1", 0)
+			rp, found, err := p.FindByKey(context.Background(), acct, provider.Post{Key: "key-1"}, 0)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -53,7 +53,8 @@ type history struct {
 // one's thread.
 // https://api.slack.com/methods/conversations.history
 // https://api.slack.com/methods/conversations.replies
-func (p *Provider) FindByKey(ctx context.Context, acct provider.Account, key string, segment int) (provider.RemotePost, bool, error) {
+func (p *Provider) FindByKey(ctx context.Context, acct provider.Account, post provider.Post, segment int) (provider.RemotePost, bool, error) {
+	key := post.Key
 	tok, ch := acct.Credentials["bot_token"], acct.Settings["channel_id"]
 	q := url.Values{"channel": {ch}, "include_all_metadata": {"true"}, "limit": {"100"}}
 	var root *slackMessage
