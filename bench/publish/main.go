@@ -226,7 +226,11 @@ func measurePipeline(ctx context.Context, n, workers int, latency time.Duration,
 	}
 	// Posts are written and scheduled before the workers start, all due at
 	// one instant far enough ahead.
-	due := time.Now().Add(20*time.Second + time.Duration(n)*6*time.Millisecond)
+	perPost := 6 * time.Millisecond
+	if pg != "" {
+		perPost = 25 * time.Millisecond // each post is two round trips of transactions
+	}
+	due := time.Now().Add(20*time.Second + time.Duration(n)*perPost)
 	var made atomic.Int64
 	for i := range n {
 		p, err := a.Compose.Create(ctx, owner, w.ID, compose.Draft{Base: model.Content{Text: fmt.Sprint("Benchmark post ", i)}, Channels: []string{chans[i%len(chans)]}})

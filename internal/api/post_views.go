@@ -3,6 +3,7 @@ package api
 import (
 	"herald/internal/compose"
 	"herald/internal/model"
+	"herald/internal/schedule"
 )
 
 // postView is a post as the API shows it: the base content, and per
@@ -19,6 +20,39 @@ type postView struct {
 	CreatedAt   string        `json:"created_at"`
 	UpdatedAt   string        `json:"updated_at"`
 	Targets     []targetView  `json:"targets"`
+	Series      seriesView    `json:"series"`
+}
+
+// seriesView is how a post continues once it has gone out: by a
+// recurrence rule, or re-queued as evergreen, and which posts it is linked
+// to. Every field is null when the post neither repeats nor recycles.
+type seriesView struct {
+	Recurrence          *string `json:"recurrence"`
+	Zone                *string `json:"zone"`
+	Description         *string `json:"description"`
+	EvergreenGapSeconds *int64  `json:"evergreen_gap_seconds"`
+	EvergreenMax        *int    `json:"evergreen_max"`
+	SeriesID            *string `json:"series_id"`
+	ContinuedBy         *string `json:"continued_by"`
+}
+
+func viewSeries(s model.Series) seriesView {
+	v := seriesView{Recurrence: stringOrNull(s.Recurrence), Zone: stringOrNull(s.RecurZone), SeriesID: stringOrNull(s.SeriesID),
+		ContinuedBy: stringOrNull(s.ContinuedBy)}
+	if s.Recurrence != "" {
+		loc, err := schedule.LoadZone(s.RecurZone)
+		if err != nil {
+			loc = nil // Describe falls back to UTC for the end date
+		}
+		d := schedule.Describe(s.Recurrence, loc)
+		v.Description = &d
+	}
+	if s.EvergreenGap > 0 {
+		gap, most := int64(s.EvergreenGap.Seconds()), s.EvergreenMax
+		d := schedule.Evergreen{MinGap: s.EvergreenGap, MaxCount: s.EvergreenMax}.Describe()
+		v.EvergreenGapSeconds, v.EvergreenMax, v.Description = &gap, &most, &d
+	}
+	return v
 }
 
 type targetView struct {
@@ -38,7 +72,7 @@ type targetView struct {
 func viewPost(p model.Post) postView {
 	v := postView{ID: p.ID, WorkspaceID: p.WorkspaceID, Base: p.Base, PillarID: stringOrNull(p.PillarID), Labels: p.Labels,
 		Notes: p.Notes, AuthorID: p.AuthorID, Version: p.Version, CreatedAt: stamp(p.CreatedAt), UpdatedAt: stamp(p.UpdatedAt),
-		Targets: []targetView{}}
+		Targets: []targetView{}, Series: viewSeries(p.Series)}
 	if v.Labels == nil {
 		v.Labels = []string{}
 	}

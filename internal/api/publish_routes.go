@@ -20,6 +20,7 @@ func (s *server) publishRoutes() []route {
 	return []route{
 		{post, ws + "/posts/{id}/schedule", write, create, s.postSchedule},
 		{post, ws + "/posts/{id}/cancel", write, false, s.postCancel},
+		{put, ws + "/posts/{id}/series", write, false, s.seriesPut},
 		{get, ws + "/posts/{id}/attempts", read, false, s.postAttempts},
 
 		{get, ws + "/channels/{id}/slots", read, false, s.slotsGet},

@@ -39,11 +39,28 @@ func (s *server) postSchedule(c *call) (reply, error) {
 			return reply{}, timeProblem(err)
 		}
 	}
+	// The quota check comes first so that it does not count this post's
+	// own new times; it only advises, so a failure to check is logged and
+	// the schedule goes ahead (an invalid request fails in Schedule below).
+	warnings, werr := s.d.Publish.QuotaWarnings(c.ctx(), c.actor, ws, id, req)
 	p, err := s.d.Publish.Schedule(c.ctx(), c.actor, ws, id, req)
 	if err != nil {
 		return reply{}, err
 	}
-	return ok(viewPost(p)), nil
+	if werr != nil {
+		s.log.Warn("quota warnings", "post_id", id, "err", werr)
+	}
+	if warnings == nil {
+		warnings = []string{}
+	}
+	return ok(scheduledView{postView: viewPost(p), Warnings: warnings}), nil
+}
+
+// scheduledView is the post as scheduled, with what the network will do
+// about posts beyond its known caps.
+type scheduledView struct {
+	postView
+	Warnings []string `json:"warnings"`
 }
 
 // instant reads the time to schedule at.

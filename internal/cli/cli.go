@@ -44,7 +44,7 @@ func init() {
 		"token":   {"Manage API tokens: create, list, revoke", runToken},
 		"link":    {"Manage tracked links: list, create", runLink},
 		"media":   {"Manage the media library: list, upload", runMedia},
-		"post":    {"Posts on a running server, through the API: list, export, import, validate, schedule, cancel, attempts", runPost},
+		"post":    {"Posts on a running server, through the API: list, export, import, validate, schedule, cancel, attempts, repeat, evergreen", runPost},
 		"pause":   {"Pause publishing for a workspace or a channel, through the API", runPause},
 		"resume":  {"Resume publishing for a workspace or a channel, through the API", runResume},
 		"config":  {"Print the effective configuration (secrets redacted)", runConfig},

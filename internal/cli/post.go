@@ -20,7 +20,7 @@ import (
 // so it works against any installation the token belongs to.
 func runPost(ctx context.Context, env Env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return usagef("usage: herald post list|export|import|validate|schedule|cancel|attempts --workspace W [flags]; run `herald post list -h` for the flags")
+		return usagef("usage: herald post list|export|import|validate|schedule|cancel|attempts|repeat|evergreen --workspace W [flags]; run `herald post list -h` for the flags")
 	}
 	sub := args[0]
 	fs := flag.NewFlagSet("herald post "+sub, flag.ContinueOnError)
@@ -41,8 +41,12 @@ func runPost(ctx context.Context, env Env, args []string) error {
 		return postCancel(ctx, env, fs, remote, args[1:])
 	case "attempts":
 		return postAttempts(ctx, env, fs, remote, args[1:])
+	case "repeat":
+		return postRepeat(ctx, env, fs, remote, args[1:])
+	case "evergreen":
+		return postEvergreen(ctx, env, fs, remote, args[1:])
 	}
-	return usagef("unknown post command %q; want list, export, import, validate, schedule, cancel or attempts", sub)
+	return usagef("unknown post command %q; want list, export, import, validate, schedule, cancel, attempts, repeat or evergreen", sub)
 }
 
 // parseInterspersed parses flags that may come before or after the

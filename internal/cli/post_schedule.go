@@ -64,11 +64,19 @@ func postSchedule(ctx context.Context, env Env, fs *flag.FlagSet, remote remoteF
 			}
 		}
 	}
-	var p postSummary
+	var p struct {
+		postSummary
+		Warnings []string `json:"warnings"`
+	}
 	if err := c.postJSON(ctx, ws+"/posts/"+url.PathEscape(id)+"/schedule", in, &p); err != nil {
 		return err
 	}
-	return printTargets(env, p)
+	// The schedule went through; the warnings say what the network will
+	// refuse. They go to stderr so the table on stdout stays the same.
+	for _, w := range p.Warnings {
+		fmt.Fprintln(env.Stderr, "warning: "+w)
+	}
+	return printTargets(env, p.postSummary)
 }
 
 // postCancel is `herald post cancel ID [--channel C]...`.

@@ -464,8 +464,17 @@ func cleanLabels(in []string) ([]string, error) {
 
 // mediaIDs lists the library assets a post uses anywhere.
 func mediaIDs(p model.Post) []string {
+	contents := []model.Content{p.Base}
+	for _, t := range p.Targets {
+		contents = append(contents, t.Effective(p.Base))
+	}
+	return assetIDs(contents...)
+}
+
+// assetIDs lists the library assets the contents use, each once, in order.
+func assetIDs(contents ...model.Content) []string {
 	var out []string
-	add := func(c model.Content) {
+	for _, c := range contents {
 		for _, seg := range c.Segments() {
 			for _, m := range seg.Media {
 				if !slices.Contains(out, m.ID) {
@@ -473,10 +482,6 @@ func mediaIDs(p model.Post) []string {
 				}
 			}
 		}
-	}
-	add(p.Base)
-	for _, t := range p.Targets {
-		add(t.Effective(p.Base))
 	}
 	return out
 }

@@ -142,20 +142,11 @@ func (s *Service) validate(ctx context.Context, workspaceID string, in ValidateI
 }
 
 func (s *Service) mediaFor(ctx context.Context, workspaceID string, d Draft) (map[string]MediaInfo, error) {
-	var idList []string
-	add := func(c model.Content) {
-		for _, seg := range c.Segments() {
-			for _, m := range seg.Media {
-				if !slices.Contains(idList, m.ID) {
-					idList = append(idList, m.ID)
-				}
-			}
-		}
-	}
-	add(d.Base)
+	contents := []model.Content{d.Base}
 	for _, v := range d.Variants {
-		add(v.Apply(d.Base))
+		contents = append(contents, v.Apply(d.Base))
 	}
+	idList := assetIDs(contents...)
 	out := map[string]MediaInfo{}
 	if len(idList) == 0 || s.Media == nil {
 		return out, nil

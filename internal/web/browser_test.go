@@ -22,8 +22,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"herald/internal/account"
 	"herald/internal/app"
 	"herald/internal/config"
+	"herald/internal/model"
 	"herald/internal/testenv"
 )
 
@@ -483,4 +485,49 @@ func shoot(t *testing.T, ctx context.Context, dir, name string) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s", path)
+}
+
+// ownerBrowser is a running Herald (web and worker roles) with its owner,
+// a workspace "Acme", and headless Chromium signed in as the owner.
+type ownerBrowser struct {
+	a       *app.App
+	base    string
+	owner   model.User
+	actor   model.Actor
+	ws      model.Workspace
+	ctx     context.Context // bounded to three minutes
+	console *consoleWatch
+}
+
+// browseAsOwner starts it all, or skips without Chromium (fails under
+// HERALD_BROWSER_TESTS=1).
+func browseAsOwner(t *testing.T, mutate ...func(*config.Config)) *ownerBrowser {
+	t.Helper()
+	chromium := findChromium()
+	if chromium == "" {
+		requireOrSkip(t, "Chromium is not installed (/usr/bin/chromium or chromium on PATH)")
+	}
+	a, base := startHerald(t, mutate...)
+	ctx := context.Background()
+	owner, err := a.Accounts.Setup(ctx, model.Actor{Via: "cli"}, account.NewUser{Email: "owner@example.test", Name: "Olivia Owner", Password: testPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor := model.Actor{UserID: owner.ID, Email: owner.Email, IsAdmin: true, Via: "cli"}
+	w, err := a.Workspaces.Create(ctx, actor, "Acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bctx, console := newBrowser(t, chromium)
+	tctx, cancel := context.WithTimeout(bctx, 3*time.Minute)
+	t.Cleanup(cancel)
+	step(t, tctx, "sign in",
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), owner.Email),
+		chromedp.SendKeys(chromedp.ID("password"), testPassword),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+	)
+	wantPath(t, tctx, "/w/"+w.ID)
+	return &ownerBrowser{a: a, base: base, owner: owner, actor: actor, ws: w, ctx: tctx, console: console}
 }

@@ -15,8 +15,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"herald/internal/account"
-	"herald/internal/model"
 	"herald/internal/provider"
 )
 
@@ -26,11 +24,8 @@ import (
 // limit, adds an image with alt text, splits the text into a thread, looks
 // at each network's preview, saves the draft and finds it again.
 func TestBrowserComposer(t *testing.T) {
-	chromium := findChromium()
-	if chromium == "" {
-		requireOrSkip(t, "Chromium is not installed (/usr/bin/chromium or chromium on PATH)")
-	}
-	a, base := startHerald(t)
+	ob := browseAsOwner(t)
+	a, base, w, tctx, console := ob.a, ob.base, ob.ws, ob.ctx, ob.console
 	for _, network := range []provider.Network{"bluesky", "mastodon"} {
 		real, err := a.Providers.Get(network)
 		if err != nil {
@@ -39,36 +34,15 @@ func TestBrowserComposer(t *testing.T) {
 		a.Providers.Register(standIn(real.Info()))
 	}
 	ctx := context.Background()
-	owner, err := a.Accounts.Setup(ctx, model.Actor{Via: "cli"}, account.NewUser{Email: "owner@example.test", Name: "Olivia Owner", Password: testPassword})
+	bsky, err := a.Channels.Connect(ctx, ob.actor, w.ID, "bluesky", map[string]string{"handle": "acme.bsky.social"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	actor := model.Actor{UserID: owner.ID, Email: owner.Email, IsAdmin: true, Via: "cli"}
-	w, err := a.Workspaces.Create(ctx, actor, "Acme")
+	masto, err := a.Channels.Connect(ctx, ob.actor, w.ID, "mastodon", map[string]string{"handle": "acme@mastodon.example"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	bsky, err := a.Channels.Connect(ctx, actor, w.ID, "bluesky", map[string]string{"handle": "acme.bsky.social"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	masto, err := a.Channels.Connect(ctx, actor, w.ID, "mastodon", map[string]string{"handle": "acme@mastodon.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	bctx, console := newBrowser(t, chromium)
-	tctx, cancel := context.WithTimeout(bctx, 3*time.Minute)
-	defer cancel()
 	shots := screenshotDir(t)
-	step(t, tctx, "sign in",
-		chromedp.Navigate(base+"/login"),
-		chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SendKeys(chromedp.ID("email"), owner.Email),
-		chromedp.SendKeys(chromedp.ID("password"), testPassword),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
-	)
-	wantPath(t, tctx, "/w/"+w.ID)
 
 	step(t, tctx, "open the composer and pick both channels",
 		chromedp.Navigate(base+"/w/"+w.ID+"/posts/new"),

@@ -10,7 +10,7 @@ import (
 
 // flash is a one-time message shown on the page after a redirect.
 type flash struct {
-	Kind string // "success", "info" or "error"
+	Kind string // "success", "info", "warning" or "error"
 	Text string
 }
 
@@ -41,7 +41,7 @@ func (h *handler) takeFlash(w http.ResponseWriter, r *http.Request) []flash {
 		return nil
 	}
 	switch kind {
-	case "success", "info", "error":
+	case "success", "info", "warning", "error":
 	default:
 		kind = "info"
 	}

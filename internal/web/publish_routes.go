@@ -8,6 +8,7 @@ import "net/http"
 func (h *handler) publishRoutes(mux *http.ServeMux, route routeFunc) {
 	route("POST /w/{ws}/posts/{id}/schedule", signedIn, h.scheduleCreate)
 	route("POST /w/{ws}/posts/{id}/cancel", signedIn, h.scheduleCancel)
+	route("POST /w/{ws}/posts/{id}/series", signedIn, h.seriesSave)
 
 	route("POST /w/{ws}/channels/{id}/queue/slots", signedIn, h.queueSlots)
 	route("POST /w/{ws}/channels/{id}/queue/order", signedIn, h.queueOrder)

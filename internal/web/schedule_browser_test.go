@@ -8,9 +8,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"herald/internal/account"
-	"herald/internal/model"
 )
 
 // TestBrowserScheduleAndPause saves a draft in headless Chromium, schedules
@@ -18,37 +15,14 @@ import (
 // publish it to the fake network, then pauses the workspace, finds the
 // banner on another page and resumes.
 func TestBrowserScheduleAndPause(t *testing.T) {
-	chromium := findChromium()
-	if chromium == "" {
-		requireOrSkip(t, "Chromium is not installed (/usr/bin/chromium or chromium on PATH)")
-	}
-	a, base := startHerald(t)
+	ob := browseAsOwner(t)
+	a, base, w, tctx := ob.a, ob.base, ob.ws, ob.ctx
 	ctx := context.Background()
-	owner, err := a.Accounts.Setup(ctx, model.Actor{Via: "cli"}, account.NewUser{Email: "owner@example.test", Name: "Olivia Owner", Password: testPassword})
+	ch, err := a.Channels.Connect(ctx, ob.actor, w.ID, "fake", map[string]string{"handle": "acme"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	actor := model.Actor{UserID: owner.ID, Email: owner.Email, IsAdmin: true, Via: "cli"}
-	w, err := a.Workspaces.Create(ctx, actor, "Acme")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch, err := a.Channels.Connect(ctx, actor, w.ID, "fake", map[string]string{"handle": "acme"})
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	bctx, console := newBrowser(t, chromium)
-	tctx, cancel := context.WithTimeout(bctx, 3*time.Minute)
-	defer cancel()
-	step(t, tctx, "sign in",
-		chromedp.Navigate(base+"/login"),
-		chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SendKeys(chromedp.ID("email"), owner.Email),
-		chromedp.SendKeys(chromedp.ID("password"), testPassword),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
-	)
-	wantPath(t, tctx, "/w/"+w.ID)
+	console := ob.console
 
 	step(t, tctx, "save a draft",
 		chromedp.Navigate(base+"/w/"+w.ID+"/posts/new"),

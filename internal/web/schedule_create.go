@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,15 +32,40 @@ func (h *handler) scheduleCreate(w http.ResponseWriter, r *http.Request, v *visi
 		req.At, req.Zone, err = instantFromForm(f, time.Now())
 	}
 	var p model.Post
+	var warnings []string
 	if err == nil {
+		// Checked before saving, so the post's own new times are not
+		// counted against it. The check only advises: if it fails the
+		// schedule goes ahead (and an invalid request fails just below).
+		var werr error
+		if warnings, werr = h.d.Publish.QuotaWarnings(r.Context(), v.actor, m.Workspace.ID, id, req); werr != nil && model.KindOf(werr) == model.KindInternal {
+			h.log.Warn("quota warnings", "post_id", id, "err", werr)
+		}
 		p, err = h.d.Publish.Schedule(r.Context(), v.actor, m.Workspace.ID, id, req)
 	}
 	if err != nil {
 		h.composerAgain(w, r, v, m, id, err)
 		return
 	}
-	h.setFlash(w, r, "success", scheduledMessage(req, p))
+	if len(warnings) > 0 {
+		h.setFlash(w, r, "warning", scheduledMessage(req, p)+" "+quotaNotice(warnings))
+	} else {
+		h.setFlash(w, r, "success", scheduledMessage(req, p))
+	}
 	redirect(w, r, "/w/"+m.Workspace.ID+"/posts/"+id+"/edit")
+}
+
+// maxFlashWarnings keeps the flash, which travels in a cookie, well under
+// the browser's 4 KB cookie limit however many channels a post has.
+const maxFlashWarnings = 3
+
+// quotaNotice joins the quota warnings for the flash.
+func quotaNotice(warnings []string) string {
+	s := "Over a network's posting limit: " + strings.Join(warnings[:min(len(warnings), maxFlashWarnings)], " ")
+	if n := len(warnings) - maxFlashWarnings; n > 0 {
+		s += " …and " + strconv.Itoa(n) + " more."
+	}
+	return s
 }
 
 // scheduleCancel takes the post (or the channels named) back to draft.

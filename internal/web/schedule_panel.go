@@ -23,6 +23,7 @@ type scheduleData struct {
 	Choice      *timeChoice
 	Pauses      []pauseView // pauses that hold back this post's channels
 	Cancellable bool
+	Series      *seriesPanel // the Repeat and Evergreen sections
 }
 
 // scheduleRow is one channel of the post.
@@ -152,6 +153,7 @@ func (h *handler) schedulePanel(r *http.Request, v *visit, m model.Membership, p
 		next := time.Now().In(loc).Add(time.Hour).Truncate(time.Hour)
 		d.Date, d.Time = next.Format("2006-01-02"), next.Format("15:04")
 	}
+	d.Series = seriesPanelFor(m.Workspace.ID, p, d.Zone, f)
 	return d
 }
 
