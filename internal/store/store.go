@@ -106,10 +106,22 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 	return &Store{dialect: SQLite, writer: w, reader: r, path: path}, nil
 }
 
+// defaultPoolSize is how many PostgreSQL connections one Herald process
+// opens at most, unless the database URL says otherwise: enough for the
+// job workers, small enough that a few processes fit PostgreSQL's default
+// of 100 connections.
+const defaultPoolSize = 25
+
 func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: parse postgres URL: %w", err)
+	}
+	// pgx defaults to max(4, CPUs) connections, which starves the job
+	// workers and the web requests sharing the pool; a URL that sets
+	// pool_max_conns keeps its own value.
+	if !strings.Contains(dsn, "pool_max_conns") {
+		cfg.MaxConns = defaultPoolSize
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
