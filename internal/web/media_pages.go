@@ -159,11 +159,7 @@ func (h *handler) renderMedia(w http.ResponseWriter, r *http.Request, v *visit, 
 // mediaUpdate saves the edit form: alt text, title, tags, folder, rights.
 // The expiry is entered in UTC (the form says so).
 func (h *handler) mediaUpdate(w http.ResponseWriter, r *http.Request, v *visit) {
-	ws, ok := h.pathID(w, r, v, "ws")
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	ws, id, ok := h.pathIDs(w, r, v)
 	if !ok {
 		return
 	}
@@ -191,11 +187,7 @@ func (h *handler) mediaUpdate(w http.ResponseWriter, r *http.Request, v *visit) 
 // mediaDelete deletes an asset; one that posts use is refused with a
 // message that says so.
 func (h *handler) mediaDelete(w http.ResponseWriter, r *http.Request, v *visit) {
-	ws, ok := h.pathID(w, r, v, "ws")
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	ws, id, ok := h.pathIDs(w, r, v)
 	if !ok {
 		return
 	}
@@ -217,11 +209,7 @@ func (h *handler) mediaThumb(w http.ResponseWriter, r *http.Request, v *visit) {
 
 // serveMedia streams an asset's original or thumbnail to a member.
 func (h *handler) serveMedia(w http.ResponseWriter, r *http.Request, v *visit, thumb bool) {
-	ws, ok := h.pathID(w, r, v, "ws")
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	ws, id, ok := h.pathIDs(w, r, v)
 	if !ok {
 		return
 	}

@@ -97,11 +97,7 @@ func (h *handler) uploadCreate(w http.ResponseWriter, r *http.Request, v *visit)
 
 // uploadState answers where an upload is (GET, and HEAD for tus clients).
 func (h *handler) uploadState(w http.ResponseWriter, r *http.Request, v *visit) {
-	ws, ok := h.pathID(w, r, v, "ws")
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	ws, id, ok := h.pathIDs(w, r, v)
 	if !ok {
 		return
 	}
@@ -117,11 +113,7 @@ func (h *handler) uploadState(w http.ResponseWriter, r *http.Request, v *visit) 
 // A wrong offset answers 409 with the right one; the last chunk answers
 // with the new asset.
 func (h *handler) uploadAppend(w http.ResponseWriter, r *http.Request, v *visit) {
-	ws, ok := h.pathID(w, r, v, "ws")
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	ws, id, ok := h.pathIDs(w, r, v)
 	if !ok {
 		return
 	}
@@ -144,11 +136,7 @@ func (h *handler) uploadAppend(w http.ResponseWriter, r *http.Request, v *visit)
 
 // uploadCancel abandons an upload.
 func (h *handler) uploadCancel(w http.ResponseWriter, r *http.Request, v *visit) {
-	ws, ok := h.pathID(w, r, v, "ws")
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	ws, id, ok := h.pathIDs(w, r, v)
 	if !ok {
 		return
 	}

@@ -24,6 +24,16 @@ func (h *handler) workspace(w http.ResponseWriter, r *http.Request, v *visit) (m
 	return m, true
 }
 
+// pathIDs reads the workspace and object IDs of a /w/{ws}/…/{id} path;
+// a malformed one answers 404.
+func (h *handler) pathIDs(w http.ResponseWriter, r *http.Request, v *visit) (ws, id string, ok bool) {
+	if ws, ok = h.pathID(w, r, v, "ws"); !ok {
+		return "", "", false
+	}
+	id, ok = h.pathID(w, r, v, "id")
+	return ws, id, ok
+}
+
 // pathID reads an ID path parameter; a malformed one answers 404.
 func (h *handler) pathID(w http.ResponseWriter, r *http.Request, v *visit, name string) (string, bool) {
 	id := r.PathValue(name)
