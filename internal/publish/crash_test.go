@@ -19,7 +19,7 @@ import (
 
 // TestCrashWhilePublishing runs the real `herald serve` on SQLite against
 // the local Bluesky PDS (../shared/peers/bsky) and SIGKILLs it at random
-// moments, at least ten times, while it publishes 200 posts due within 40 s,
+// moments, at least ten times, while it publishes 200 posts due within 60 s,
 // restarting it after each kill. Then it lets the last process finish and
 // requires, on the PDS itself, every post exactly once: a claim whose
 // process died must be taken over (lease 10 s, then the sweep) without a
@@ -52,9 +52,9 @@ func TestCrashWhilePublishing(t *testing.T) {
 	// Drafts are created in parallel, so many targets share their ID's
 	// millisecond; Bluesky record keys follow each target's claim time, so
 	// they still differ.
-	// Due over 40 s, so the kills below land on many claims in flight.
-	first, took := s.draftAndSchedule(t, texts, 4, 0, 5*time.Second, 200*time.Millisecond)
-	t.Logf("%d posts scheduled in %s, due from %s over 40s", n, took.Round(time.Millisecond), first.Format("15:04:05"))
+	// Due over 60 s, so the kills below land on many claims in flight.
+	first, took := s.draftAndSchedule(t, texts, 4, 0, 5*time.Second, 300*time.Millisecond)
+	t.Logf("%d posts scheduled in %s, due from %s over 60s", n, took.Round(time.Millisecond), first.Format("15:04:05"))
 
 	srv := newServer(t, bin, "herald", map[string]string{
 		"HERALD_DATA_DIR":               cfg.DataDir,
@@ -71,9 +71,18 @@ func TestCrashWhilePublishing(t *testing.T) {
 	// a claim, a createRecord or the bookkeeping after it. Keep killing
 	// until ten kills counted and the due window is over.
 	kills, orphaning, orphaned := 0, 0, 0
-	for (orphaning < 10 || time.Now().Before(first.Add(40*time.Second))) && kills < 60 {
+	// A fresh process needs a moment to take the lead and claim work, so
+	// after a kill that caught nothing the next one waits longer.
+	wait := func(missed bool) time.Duration {
+		if missed {
+			return time.Duration(1500+rand.IntN(1500)) * time.Millisecond
+		}
+		return time.Duration(300+rand.IntN(1200)) * time.Millisecond
+	}
+	missed := false
+	for (orphaning < 10 || time.Now().Before(first.Add(60*time.Second))) && kills < 80 && time.Now().Before(first.Add(90*time.Second)) {
 		started := time.Now()
-		time.Sleep(time.Duration(300+rand.IntN(1200)) * time.Millisecond)
+		time.Sleep(wait(missed))
 		srv.kill()
 		kills++
 		by, err := targetsByStatus(ctx, s.a, s.ws)
@@ -90,6 +99,7 @@ func TestCrashWhilePublishing(t *testing.T) {
 			orphaning++
 			orphaned += mine
 		}
+		missed = mine == 0
 		t.Logf("kill %d at +%s orphaned %d claims: %s", kills, time.Since(began).Round(time.Millisecond), mine, summary(by))
 		forgetLeader(t, ctx, s)
 		srv.start()
