@@ -12,9 +12,7 @@ package publish
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -352,7 +350,7 @@ func (s *Service) Cancel(ctx context.Context, a model.Actor, workspaceID, postID
 			n++
 		}
 		if n == 0 {
-			return model.Conflict("status", "nothing to cancel: the post is not scheduled on %s", strings.Join(names(targets), ", "))
+			return model.Conflict("status", "nothing to cancel: the post is not scheduled, paused, missed or failed on the chosen channels")
 		}
 		return audit.Record(ctx, tx, a, "post.cancel", "post", postID, workspaceID, map[string]any{"channels": n})
 	})
@@ -360,14 +358,6 @@ func (s *Service) Cancel(ctx context.Context, a model.Actor, workspaceID, postID
 		return p, err
 	}
 	return s.Compose.Get(ctx, a, workspaceID, postID)
-}
-
-func names(ts []model.Target) []string {
-	out := make([]string, len(ts))
-	for i, t := range ts {
-		out[i] = t.ChannelID
-	}
-	return out
 }
 
 // Attempts lists a target's attempts, newest first.
@@ -418,6 +408,3 @@ func clip(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
-
-// errorf builds a user-facing failure message.
-func errorf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

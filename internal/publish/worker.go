@@ -3,6 +3,7 @@ package publish
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -145,7 +146,7 @@ func (s *Service) claim(ctx context.Context, t store.PublishTarget, early time.D
 			return s.stop(ctx, tx, t, model.TargetPaused, "paused", "Publishing is paused: "+p.Reason, now)
 		}
 		if now.Sub(t.ScheduledAt) > s.catchUp() && t.Status == model.TargetScheduled && t.Attempts == 0 {
-			msg := errorf("Herald was not running when this post was due (%s); publish it now or reschedule it", t.ScheduledAt.Format(time.RFC1123))
+			msg := fmt.Sprintf("Herald was not running when this post was due (%s); publish it now or reschedule it", t.ScheduledAt.Format(time.RFC1123))
 			if err := s.stop(ctx, tx, t, model.TargetMissed, "missed", msg, now); err != nil {
 				return err
 			}
@@ -409,7 +410,7 @@ func (s *Service) reconcileOrAsk(ctx context.Context, c *claimed, p provider.Pro
 		if err == nil && !found && c.takeover {
 			// The earlier attempt never reached the network: publish now.
 			c.takeover = false
-			return s.attemptAgain(ctx, c)
+			return s.attempt(ctx, c)
 		}
 	}
 	msg := "Herald cannot tell whether the network received this post (the connection broke after sending). Check the channel: if the post is there, mark it published; if not, publish it again."
