@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -42,25 +43,31 @@ func main() {
 	workers := flag.Int("workers", 100, "job workers")
 	latency := flag.Duration("latency", 50*time.Millisecond, "the fake network's latency per call")
 	pg := flag.String("postgres", "", "PostgreSQL URL (a fresh schema is made and dropped); empty: SQLite")
+	channels := flag.Int("channels", 0, "fake channels the targets are spread over (default: one per 10 targets, at least 10)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the publishing measurement to this file")
 	flag.Parse()
-	if err := run(*targets, *workers, *latency, *pg); err != nil {
+	profile = *cpuProfile
+	if *channels <= 0 {
+		*channels = max(10, *targets/10)
+	}
+	if err := run(*targets, *workers, *channels, *latency, *pg); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/publish:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n, workers int, latency time.Duration, pg string) error {
+func run(n, workers, channels int, latency time.Duration, pg string) error {
 	ctx := context.Background()
 	db := "SQLite"
 	if pg != "" {
 		db = "PostgreSQL"
 	}
-	fmt.Printf("%d targets due at once, %d workers, network latency %s, %s\n", n, workers, latency, db)
+	fmt.Printf("%d targets due at once on %d channels, %d workers, network latency %s, %s\n", n, channels, workers, latency, db)
 	engine, err := measureEngine(ctx, n, workers, pg)
 	if err != nil {
 		return fmt.Errorf("engine ceiling: %w", err)
 	}
-	full, err := measurePipeline(ctx, n, workers, latency, pg)
+	full, err := measurePipeline(ctx, n, workers, channels, latency, pg)
 	if err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
@@ -71,6 +78,9 @@ func run(n, workers int, latency time.Duration, pg string) error {
 	fmt.Printf("throughput / engine ceiling: %.2f   / min(engine, network): %.2f\n", full.rate/engine.rate, full.rate/min(engine.rate, network))
 	return nil
 }
+
+// profile names the file for a CPU profile of the pipeline run ("": none).
+var profile string
 
 type result struct {
 	rate     float64
@@ -192,7 +202,7 @@ func measureEngine(ctx context.Context, n, workers int, pg string) (result, erro
 
 // measurePipeline schedules n posts on fake channels, all due at one
 // instant, and reads each target's first attempt from the database.
-func measurePipeline(ctx context.Context, n, workers int, latency time.Duration, pg string) (result, error) {
+func measurePipeline(ctx context.Context, n, workers, channels int, latency time.Duration, pg string) (result, error) {
 	cfg, cleanup, err := freshConfig(ctx, pg)
 	defer cleanup()
 	if err != nil {
@@ -217,38 +227,59 @@ func measurePipeline(ctx context.Context, n, workers int, latency time.Duration,
 		return result{}, err
 	}
 	var chans []string
-	for i := range 10 {
+	for i := range channels {
 		c, err := a.Channels.Connect(ctx, owner, w.ID, "fake", map[string]string{"handle": fmt.Sprint("bench", i)})
 		if err != nil {
 			return result{}, err
 		}
 		chans = append(chans, c.ID)
 	}
-	// Posts are written and scheduled before the workers start, all due at
-	// one instant far enough ahead.
-	perPost := 6 * time.Millisecond
-	if pg != "" {
-		perPost = 25 * time.Millisecond // each post is two round trips of transactions
+	// Posts are written and scheduled through the services before the
+	// workers start, in parallel and an hour ahead; then all are moved to
+	// one instant a few seconds away in one statement, so however long the
+	// setup took, the workers meet all n at once.
+	far := time.Now().Add(time.Hour)
+	var next atomic.Int64
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				p, err := a.Compose.Create(ctx, owner, w.ID, compose.Draft{Base: model.Content{Text: fmt.Sprint("Benchmark post ", i)}, Channels: []string{chans[i%len(chans)]}})
+				if err == nil {
+					_, err = a.Publish.Schedule(ctx, owner, w.ID, p.ID, publish.Request{Mode: publish.ModeAt, At: far})
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
 	}
-	due := time.Now().Add(20*time.Second + time.Duration(n)*perPost)
-	var made atomic.Int64
-	for i := range n {
-		p, err := a.Compose.Create(ctx, owner, w.ID, compose.Draft{Base: model.Content{Text: fmt.Sprint("Benchmark post ", i)}, Channels: []string{chans[i%len(chans)]}})
+	for range 8 {
+		if err := <-errs; err != nil {
+			return result{}, err
+		}
+	}
+	due := time.Now().Add(5 * time.Second).Truncate(time.Millisecond)
+	if _, err := a.Store.DB().ExecContext(ctx, `UPDATE post_targets SET scheduled_at = $1 WHERE status = 'scheduled'`,
+		due.UTC().Format(store.TimeLayout)); err != nil {
+		return result{}, err
+	}
+	if profile != "" {
+		f, err := os.Create(profile)
 		if err != nil {
 			return result{}, err
 		}
-		if _, err := a.Publish.Schedule(ctx, owner, w.ID, p.ID, publish.Request{Mode: publish.ModeAt, At: due}); err != nil {
+		if err := pprof.StartCPUProfile(f); err != nil {
 			return result{}, err
 		}
-		made.Add(1)
+		defer pprof.StopCPUProfile()
 	}
-	if time.Now().After(due.Add(-time.Second)) {
-		return result{}, fmt.Errorf("setting up %d posts took too long; the due instant passed", n)
-	}
-	if err := a.Queue.Start(ctx); err != nil {
+	if err := a.StartWork(ctx); err != nil {
 		return result{}, err
 	}
-	defer a.Queue.Stop(context.Background())
+	defer a.StopWork(context.Background())
 	var late []time.Duration
 	var end time.Time
 	for deadline := time.Now().Add(15 * time.Minute); ; time.Sleep(200 * time.Millisecond) {

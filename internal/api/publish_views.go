@@ -34,11 +34,12 @@ type attemptView struct {
 	Outcome    string  `json:"outcome"`
 	ErrorKind  *string `json:"error_kind"`
 	Message    *string `json:"message"`
+	Worker     *string `json:"worker"`
 }
 
 func viewAttempt(channelID string, a model.Attempt) attemptView {
 	return attemptView{ID: a.ID, TargetID: a.TargetID, ChannelID: channelID, StartedAt: stamp(a.StartedAt), DurationMS: a.Duration.Milliseconds(),
-		Outcome: a.Outcome, ErrorKind: stringOrNull(a.ErrorKind), Message: stringOrNull(a.Message)}
+		Outcome: a.Outcome, ErrorKind: stringOrNull(a.ErrorKind), Message: stringOrNull(a.Message), Worker: stringOrNull(a.Worker)}
 }
 
 type slotsView struct {

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -239,8 +240,31 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Compose.Links, a.Compose.ShortURL = composeLinks{a.Links}, cfg.ShortURL
 	*a.Publish = publish.Service{Store: st, Queue: a.Queue, Workspaces: a.Workspaces, Channels: a.Channels, Compose: a.Compose,
 		Media: publishMedia{a.Media}, Logger: log.With("component", "publish"), CatchUp: cfg.CatchUp,
-		Lease: cfg.PublishLease, CallTimeout: cfg.PublishLease * 2 / 3, Notifier: publishNotifier{a.Notify}}
+		Lease: cfg.PublishLease, CallTimeout: cfg.PublishLease * 2 / 3, Notifier: publishNotifier{a.Notify}, Workers: cfg.Workers,
+		Instance: instanceName()}
 	return a, nil
+}
+
+// StartWork starts the background work of the process: the job queue and,
+// for the worker role, the publisher's dispatcher.
+func (a *App) StartWork(ctx context.Context) error {
+	if err := a.Queue.Start(ctx); err != nil {
+		return err
+	}
+	if a.Config.HasRole("worker") {
+		a.Publish.Start(ctx)
+	}
+	return nil
+}
+
+// StopWork stops what StartWork started, letting running work finish
+// until ctx ends.
+func (a *App) StopWork(ctx context.Context) error {
+	perr := a.Publish.Stop(ctx)
+	if err := a.Queue.Stop(ctx); err != nil {
+		return err
+	}
+	return perr
 }
 
 // Close releases the database.
@@ -252,4 +276,13 @@ func (a *App) Close() error {
 		_ = a.Media.Bucket.Close()
 	}
 	return a.Store.Close()
+}
+
+// instanceName names this process for logs other processes read: host:pid.
+func instanceName() string {
+	host, err := os.Hostname()
+	if err != nil {
+		host = "herald"
+	}
+	return host + ":" + strconv.Itoa(os.Getpid())
 }

@@ -80,7 +80,7 @@ func shortHost(shortURL string, redirect, next http.Handler) http.Handler {
 // jobs finish, then close the database.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	cfg := a.Config
-	if err := a.Queue.Start(ctx); err != nil {
+	if err := a.StartWork(ctx); err != nil {
 		return err
 	}
 	if cfg.HasRole("web") {
@@ -119,7 +119,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 			a.Logger.Error("flush clicks", "err", err)
 		}
 	}
-	if err := a.Queue.Stop(sctx); err != nil {
+	if err := a.StopWork(sctx); err != nil {
 		a.Logger.Error("job shutdown", "err", err)
 	}
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {

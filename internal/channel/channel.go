@@ -121,6 +121,40 @@ func (s *Service) Account(ctx context.Context, workspaceID, id string) (provider
 	return acct, c, err
 }
 
+// AccountRead is one channel of Accounts: the channel, its account with
+// credentials unsealed, or why it could not be read.
+type AccountRead struct {
+	Channel model.Channel
+	Account provider.Account
+	Err     error
+}
+
+// Accounts is Account for many channels at once (one query), for the
+// publisher's batches. Channels that no longer exist get a NotFound error.
+func (s *Service) Accounts(ctx context.Context, ids []string) (map[string]AccountRead, error) {
+	chans, sealed, err := s.Store.Read().ChannelsWithCredentials(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]AccountRead, len(ids))
+	for _, id := range ids {
+		c, ok := chans[id]
+		if !ok {
+			out[id] = AccountRead{Channel: model.Channel{ID: id}, Err: model.NotFound("no channel with that ID in this workspace")}
+			continue
+		}
+		r := AccountRead{Channel: c}
+		creds, err := s.openCredentials(sealed[id])
+		if err == nil {
+			r.Account = provider.Account{RemoteID: c.RemoteID, Handle: c.Handle, Credentials: creds, Settings: c.Settings}
+			_, r.Account.Limits, err = s.Limits(c)
+		}
+		r.Err = err
+		out[id] = r
+	}
+	return out, nil
+}
+
 // Limits returns the network's description and the limits that apply to a
 // channel: the account's own as last read from the network, else the
 // network's defaults. It performs no permission check.

@@ -157,7 +157,7 @@ func TestServedFeed(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := s.RecordFeedItems(ctx, e.ws, c.ID, post, published); err != nil {
+			if err := s.RecordFeedItems(ctx, c, post, published); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -25,11 +25,8 @@ type feedMedia struct {
 // Herald serves itself (provider.FeedRenderer), one item per remote post.
 // The publisher calls it after Publish; repeating it adds nothing. Other
 // channels are left alone.
-func (s *Service) RecordFeedItems(ctx context.Context, workspaceID, channelID string, post provider.Post, published []provider.RemotePost) error {
-	c, err := s.load(ctx, workspaceID, channelID)
-	if err != nil {
-		return err
-	}
+func (s *Service) RecordFeedItems(ctx context.Context, c model.Channel, post provider.Post, published []provider.RemotePost) error {
+	channelID := c.ID
 	p, err := s.provider(c.Network)
 	if err != nil {
 		return err

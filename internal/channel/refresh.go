@@ -59,7 +59,15 @@ func (s *Service) WithAuth(ctx context.Context, workspaceID, id string, call fun
 	if err != nil {
 		return err
 	}
-	err = call(acct)
+	return s.CallAs(ctx, workspaceID, acct, c, call)
+}
+
+// CallAs is WithAuth for a caller that already holds the channel and its
+// account (read by Account), such as the publisher reading a batch of
+// targets' channels once.
+func (s *Service) CallAs(ctx context.Context, workspaceID string, acct provider.Account, c model.Channel, call func(provider.Account) error) error {
+	id := c.ID
+	err := call(acct)
 	p, _ := s.Registry.Get(provider.Network(c.Network))
 	if _, canRefresh := p.(provider.AuthRefresher); canRefresh && provider.TraitOf(err) == provider.AuthExpired {
 		fresh, rerr := s.RefreshAuth(ctx, workspaceID, id)

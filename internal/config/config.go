@@ -160,10 +160,10 @@ var Settings = []Setting{
 	{"session-ttl", "HERALD_SESSION_TTL", "720h", "How long a browser session lasts (Go duration, 10m to 8760h).", false, durationSetter(10*time.Minute, 8760*time.Hour, func(c *Config, d time.Duration) { c.SessionTTL = d })},
 	{"trust-proxy", "HERALD_TRUST_PROXY", "false", "Take the client IP from X-Forwarded-For (only behind your own reverse proxy).", false, boolSetter(func(c *Config, b bool) { c.TrustProxy = b })},
 	{"allow-private-networks", "HERALD_ALLOW_PRIVATE_NETWORKS", "false", "Let connectors and webhooks reach loopback and private addresses (a Mastodon or Matrix server on your own network). Off, Herald refuses them to prevent server-side request forgery.", false, boolSetter(func(c *Config, b bool) { c.AllowPrivate = b })},
-	{"workers", "HERALD_WORKERS", "10", "How many background jobs run at once (1 to 200).", false, func(c *Config, v string) error {
+	{"workers", "HERALD_WORKERS", "10", "How many background jobs, and how many posts being published, run at once in this process (1 to 2000).", false, func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 200 {
-			return fmt.Errorf("want a whole number from 1 to 200")
+		if err != nil || n < 1 || n > 2000 {
+			return fmt.Errorf("want a whole number from 1 to 2000")
 		}
 		c.Workers = n
 		return nil

@@ -40,7 +40,7 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 		want string
 	}{
 		{[]string{"-addr", "nope"}, nil, `invalid -addr "nope" (from flag): want host:port`},
-		{nil, map[string]string{"HERALD_WORKERS": "0"}, `invalid HERALD_WORKERS "0" (from environment): want a whole number from 1 to 200`},
+		{nil, map[string]string{"HERALD_WORKERS": "0"}, `invalid HERALD_WORKERS "0" (from environment): want a whole number from 1 to 2000`},
 		{nil, map[string]string{"HERALD_DATABASE_URL": "mysql://x"}, `invalid HERALD_DATABASE_URL "(redacted)"`},
 		{[]string{"-roles", "web,cron"}, nil, "each role must be web or worker"},
 		{[]string{"-session-ttl", "1s"}, nil, "want a duration from 10m0s to 8760h0m0s"},

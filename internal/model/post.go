@@ -177,6 +177,7 @@ type Attempt struct {
 	Outcome     string // published, retry, failed, unconfirmed, paused, missed, reconciled
 	ErrorKind   string
 	Message     string // the network's words, shortened
+	Worker      string // the Herald process that made it (host:pid)
 }
 
 // Pause stops publishing in a workspace (ChannelID "") or on one channel.

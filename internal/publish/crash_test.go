@@ -50,8 +50,8 @@ func TestCrashWhilePublishing(t *testing.T) {
 		texts[i] = fmt.Sprintf("Herald crash test %s, post %03d", run, i)
 	}
 	// Drafts are created in parallel, so many targets share their ID's
-	// millisecond; Bluesky record keys follow each target's claim time, so
-	// they still differ.
+	// millisecond; Bluesky record keys follow each target's network-visible
+	// time, which the claim makes distinct, so they still differ.
 	// Due over 60 s, so the kills below land on many claims in flight.
 	first, took := s.draftAndSchedule(t, texts, 4, 0, 5*time.Second, 300*time.Millisecond)
 	t.Logf("%d posts scheduled in %s, due from %s over 60s", n, took.Round(time.Millisecond), first.Format("15:04:05"))

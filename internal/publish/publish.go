@@ -1,9 +1,11 @@
 // Package publish schedules posts and publishes them exactly once
 // (docs/ARCHITECTURE.md §4 of the shared design). Each target (post ×
 // channel) has its own state; scheduling changes that state and enqueues the
-// job in the same transaction; the worker claims the target with a
-// compare-and-swap, re-reads the post, the channel and the pause switches
-// inside the claim, and only then calls the network. Calls whose outcome is
+// job in the same transaction. A dispatcher in each worker process claims
+// due targets in batches shortly before their instant with a
+// compare-and-swap, re-reads their posts, channels and pause switches, and
+// calls the network at the instant (dispatch.go); the job is the backstop
+// that takes over a claim whose process died (worker.go). Calls whose outcome is
 // unknown are retried only where the network makes a repeat harmless;
 // otherwise the target becomes "unconfirmed" and is reconciled by looking
 // the post up, or left for a person with what to check.
@@ -18,6 +20,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"herald/internal/audit"
+	"herald/internal/channel"
 	"herald/internal/compose"
 	"herald/internal/model"
 	"herald/internal/provider"
@@ -38,9 +41,10 @@ type Enqueuer interface {
 type Channels interface {
 	List(ctx context.Context, a model.Actor, workspaceID string) ([]model.Channel, error)
 	Account(ctx context.Context, workspaceID, id string) (provider.Account, model.Channel, error)
-	WithAuth(ctx context.Context, workspaceID, id string, call func(provider.Account) error) error
+	Accounts(ctx context.Context, ids []string) (map[string]channel.AccountRead, error)
+	CallAs(ctx context.Context, workspaceID string, acct provider.Account, c model.Channel, call func(provider.Account) error) error
 	ReportError(ctx context.Context, workspaceID, id string, callErr error) error
-	RecordFeedItems(ctx context.Context, workspaceID, channelID string, post provider.Post, published []provider.RemotePost) error
+	RecordFeedItems(ctx context.Context, c model.Channel, post provider.Post, published []provider.RemotePost) error
 	Limits(c model.Channel) (provider.Info, provider.Limits, error)
 	Provider(network string) (provider.Provider, error)
 }
@@ -64,10 +68,15 @@ type Service struct {
 
 	// CatchUp is how late a due target may still go out (default 1 h).
 	CatchUp time.Duration
-	// Lead is how long before the due instant a job is released to a worker,
-	// which then waits for the exact instant (default 1 s): it hides the
-	// job queue's polling delay.
-	Lead time.Duration
+	// Instance names this process in the attempt log (host:pid).
+	Instance string
+	// Workers is how many targets this process publishes at once (default 10).
+	Workers int
+	// Horizon is how far ahead of their instant targets are claimed (default
+	// 2 s), Poll how often the dispatcher looks for due targets (default
+	// 0.5 s), and Backstop how long after the due time the target's job runs
+	// in case no dispatcher published it (default 15 s); see dispatch.go.
+	Horizon, Poll, Backstop time.Duration
 	// Lease is how long a claim holds a target before another worker may
 	// take it over (default 3 min); CallTimeout bounds the network call and
 	// must be shorter (default 2 min).
@@ -76,7 +85,18 @@ type Service struct {
 	MaxAttempts int
 	// RetryBase is the first retry delay; each later one doubles (default 2 s).
 	RetryBase time.Duration
-	gates     gates // per-account call limits in this process
+	gates     gates       // per-account call limits in this process
+	disp      *dispatcher // while started
+	commits   *committer  // while started
+}
+
+// commit runs fn in a transaction, shared with other outcomes while the
+// service is started (committer), on its own otherwise.
+func (s *Service) commit(ctx context.Context, fn func(tx *store.Tx) error) error {
+	if c := s.commits; c != nil {
+		return c.do(ctx, fn)
+	}
+	return s.Store.InTx(ctx, fn)
 }
 
 func (s *Service) now() time.Time {
@@ -87,7 +107,6 @@ func (s *Service) now() time.Time {
 }
 
 func (s *Service) catchUp() time.Duration { return orDefault(s.CatchUp, time.Hour) }
-func (s *Service) lead() time.Duration    { return orDefault(s.Lead, time.Second) }
 func (s *Service) lease() time.Duration   { return orDefault(s.Lease, 3*time.Minute) }
 func (s *Service) callTimeout() time.Duration {
 	return orDefault(s.CallTimeout, 2*time.Minute)
@@ -204,8 +223,11 @@ func (s *Service) plan(ctx context.Context, tx *store.Tx, workspaceID string, t 
 }
 
 func (s *Service) enqueue(ctx context.Context, tx *store.Tx, targetID string, gen int, due time.Time) error {
-	release := due.Add(-s.lead())
-	return s.Queue.InsertTx(ctx, tx, Args{TargetID: targetID, Generation: gen}, &river.InsertOpts{ScheduledAt: release})
+	if due.Before(s.now().Add(s.horizon())) {
+		tx.AfterCommit(s.kick) // due now or soon: no need to wait for the next poll
+	}
+	backstop := due.Add(s.backstop())
+	return s.Queue.InsertTx(ctx, tx, Args{TargetID: targetID, Generation: gen}, &river.InsertOpts{ScheduledAt: backstop})
 }
 
 func (s *Service) when(r Request, now time.Time) (time.Time, error) {
@@ -407,4 +429,10 @@ func clip(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// addAttempt logs an attempt made by this process.
+func (s *Service) addAttempt(ctx context.Context, tx *store.Tx, a model.Attempt) error {
+	a.Worker = s.Instance
+	return tx.AddAttempt(ctx, a)
 }

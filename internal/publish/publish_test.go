@@ -30,7 +30,9 @@ type env struct {
 	acct  provider.Account
 }
 
-func start(t *testing.T, cfg config.Config) *env {
+// start runs a web+worker app on cfg with a fake channel; tune adjusts the
+// publisher before it starts.
+func start(t *testing.T, cfg config.Config, tune ...func(*publish.Service)) *env {
 	t.Helper()
 	cfg.Roles = []string{"web", "worker"}
 	cfg.Workers = 20
@@ -39,7 +41,7 @@ func start(t *testing.T, cfg config.Config) *env {
 		t.Fatal(err)
 	}
 	a.Publish.RetryBase = 50 * time.Millisecond
-	a.Publish.Lead = 200 * time.Millisecond
+	a.Publish.Poll = 100 * time.Millisecond
 	e := &env{a: a, fake: fake.New()}
 	a.Providers.Register(e.fake)
 	ctx := context.Background()
@@ -59,11 +61,14 @@ func start(t *testing.T, cfg config.Config) *env {
 	if e.acct, _, err = a.Channels.Account(ctx, e.ws, e.ch.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Queue.Start(ctx); err != nil {
+	for _, f := range tune {
+		f(a.Publish)
+	}
+	if err := a.StartWork(ctx); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = a.Queue.Stop(context.Background())
+		_ = a.StopWork(context.Background())
 		a.Close()
 	})
 	return e

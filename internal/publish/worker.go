@@ -40,19 +40,20 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	return w.Service.Run(ctx, job.Args.TargetID, job.Args.Generation)
 }
 
-// Timeout leaves room for waiting for the due instant, the call and the
-// bookkeeping; the claim's lease is longer still.
+// Timeout leaves room for the call and the bookkeeping; the claim's lease
+// is longer still.
 func (w *Worker) Timeout(*river.Job[Args]) time.Duration {
-	return w.Service.lead() + w.Service.callTimeout() + 30*time.Second
+	return w.Service.callTimeout() + 30*time.Second
 }
 
 // retryLater is returned to the job queue to try again at a set time.
 type retryLater struct{ at time.Time }
 
-// Run is one publishing attempt for a target at generation gen. It returns
-// nil when there is nothing (more) to do, a snooze when the target should
-// be tried again later, and an error only for internal failures (which the
-// job queue retries).
+// Run is the backstop for a target at generation gen (see dispatch.go): it
+// publishes a target no dispatcher took, or one whose claim was left by a
+// process that died. It returns nil when there is nothing (more) to do, a
+// snooze when the target should be looked at again later, and an error only
+// for internal failures (which the job queue retries).
 func (s *Service) Run(ctx context.Context, targetID string, gen int) error {
 	t, err := s.Store.Read().TargetForPublish(ctx, targetID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -66,8 +67,14 @@ func (s *Service) Run(ctx context.Context, targetID string, gen int) error {
 	now := s.now()
 	switch {
 	case t.Status == model.TargetScheduled:
-		if !t.LeaseUntil.IsZero() && t.LeaseUntil.After(now) {
-			return river.JobSnooze(t.LeaseUntil.Sub(now)) // waiting out a retry delay
+		// Not due yet, or waiting out a retry delay: a dispatcher takes it
+		// then; look again a backstop later.
+		next := t.ScheduledAt
+		if t.LeaseUntil.After(next) {
+			next = t.LeaseUntil
+		}
+		if next.After(now) {
+			return river.JobSnooze(next.Sub(now) + s.backstop())
 		}
 	case t.Status == model.TargetPublishing && t.LeaseUntil.Before(now):
 		// The worker holding the claim died: take it over below.
@@ -76,35 +83,18 @@ func (s *Service) Run(ctx context.Context, targetID string, gen int) error {
 	default:
 		return nil
 	}
-	wait := t.ScheduledAt.Sub(now)
-	if wait > s.lead()+time.Second {
-		return river.JobSnooze(wait - s.lead())
-	}
-	// Released a little early, the claim (a database write) is made now and
-	// the worker waits for the exact instant here, where neither the job
-	// queue's polling nor the write queue delays it. Edits are refused while
-	// the claim holds, so the post cannot change in between; a pause can,
-	// and is checked again at the instant.
-	claim, err := s.claim(ctx, t, max(wait, 0))
+	claim, err := s.claim(ctx, t)
 	if err != nil || claim == nil {
 		return err
-	}
-	if wait > 0 {
-		select {
-		case <-time.After(time.Until(t.ScheduledAt)):
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		if stopped, err := s.pausedSince(ctx, claim); err != nil || stopped {
-			return err
-		}
 	}
 	next, err := s.attempt(ctx, claim)
 	if err != nil {
 		return err
 	}
 	if next != nil {
-		return river.JobSnooze(max(time.Until(next.at), time.Millisecond))
+		// A dispatcher takes the retry at its time; this job looks again
+		// a backstop later.
+		return river.JobSnooze(max(time.Until(next.at), 0) + s.backstop())
 	}
 	return nil
 }
@@ -113,15 +103,22 @@ func (s *Service) Run(ctx context.Context, targetID string, gen int) error {
 type claimed struct {
 	store.PublishTarget
 	post     model.Post
-	channel  model.Channel
 	takeover bool // the previous holder died mid-attempt
+	// The channel and its account, read with the claim when loaded (a
+	// dispatcher reads them once per batch), else when the attempt starts.
+	loaded  bool
+	channel model.Channel
+	acct    provider.Account
+	acctErr error
+	// callDone, when set, is called once the network call is over.
+	callDone func()
 }
 
 // claim takes the target with a compare-and-swap and, in the same
 // transaction, re-reads the post and the pause switches: a post edited or
 // deleted before this instant publishes its new version or nothing, and one
 // edited after it is refused by the composer while the claim holds.
-func (s *Service) claim(ctx context.Context, t store.PublishTarget, early time.Duration) (*claimed, error) {
+func (s *Service) claim(ctx context.Context, t store.PublishTarget) (*claimed, error) {
 	var c *claimed
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.LockPost(ctx, t.PostID); errors.Is(err, store.ErrNotFound) {
@@ -130,7 +127,7 @@ func (s *Service) claim(ctx context.Context, t store.PublishTarget, early time.D
 			return err
 		}
 		now := s.now()
-		won, err := tx.ClaimTarget(ctx, t.ID, t.Generation, now, now.Add(early+s.lease()))
+		won, err := tx.ClaimTarget(ctx, t.ID, t.Generation, now, now.Add(s.lease()))
 		if err != nil || !won {
 			return err
 		}
@@ -142,18 +139,10 @@ func (s *Service) claim(ctx context.Context, t store.PublishTarget, early time.D
 		if err != nil {
 			return err
 		}
-		if p, ok := pausedFor(pauses, t.ChannelID); ok {
-			return s.stop(ctx, tx, t, model.TargetPaused, "paused", "Publishing is paused: "+p.Reason, now)
-		}
-		if now.Sub(t.ScheduledAt) > s.catchUp() && t.Status == model.TargetScheduled && t.Attempts == 0 {
-			msg := fmt.Sprintf("Herald was not running when this post was due (%s); publish it now or reschedule it", t.ScheduledAt.Format(time.RFC1123))
-			if err := s.stop(ctx, tx, t, model.TargetMissed, "missed", msg, now); err != nil {
-				return err
-			}
-			if err := s.problem(ctx, tx, t, model.TargetMissed, msg); err != nil {
-				return err
-			}
-			return s.continueAfter(ctx, tx, post)
+		first := t
+		first.Attempts++ // as the claim counted it
+		if status, msg := s.halt(first, pauses, now); status != "" {
+			return s.halted(ctx, tx, t, post, status, msg, now)
 		}
 		c = &claimed{PublishTarget: t, post: post, takeover: t.Status == model.TargetPublishing}
 		return nil
@@ -170,20 +159,33 @@ func (s *Service) claim(ctx context.Context, t store.PublishTarget, early time.D
 	return c, nil
 }
 
-// pausedSince re-reads the pause switches at the due instant of an early
-// claim and, when publishing was paused meanwhile, ends the claim as paused.
-func (s *Service) pausedSince(ctx context.Context, c *claimed) (bool, error) {
-	pauses, err := s.Store.Read().Pauses(ctx, c.WorkspaceID)
-	if err != nil {
-		return false, err
+// halt says whether a just-claimed target stops before the network:
+// paused (pauses are its workspace's), or missed because its first claim
+// comes more than the catch-up window after its time. t is as claimed (its
+// attempt counted).
+func (s *Service) halt(t store.PublishTarget, pauses []model.Pause, now time.Time) (model.TargetStatus, string) {
+	if p, ok := pausedFor(pauses, t.ChannelID); ok {
+		return model.TargetPaused, "Publishing is paused: " + p.Reason
 	}
-	p, ok := pausedFor(pauses, c.ChannelID)
-	if !ok {
-		return false, nil
+	if t.Attempts == 1 && now.Sub(t.ScheduledAt) > s.catchUp() {
+		return model.TargetMissed, fmt.Sprintf("Herald was not running when this post was due (%s); publish it now or reschedule it",
+			t.ScheduledAt.Format(time.RFC1123))
 	}
-	return true, s.Store.InTx(ctx, func(tx *store.Tx) error {
-		return s.stop(ctx, tx, c.PublishTarget, model.TargetPaused, "paused", "Publishing is paused: "+p.Reason, s.now())
-	})
+	return "", ""
+}
+
+// halted ends a claim that halt stopped.
+func (s *Service) halted(ctx context.Context, tx *store.Tx, t store.PublishTarget, post model.Post, status model.TargetStatus, msg string, now time.Time) error {
+	if status == model.TargetPaused {
+		return s.stop(ctx, tx, t, status, "paused", msg, now)
+	}
+	if err := s.stop(ctx, tx, t, status, "missed", msg, now); err != nil {
+		return err
+	}
+	if err := s.problem(ctx, tx, t, status, msg); err != nil {
+		return err
+	}
+	return s.continueAfter(ctx, tx, post)
 }
 
 // stop ends a claim without calling the network.
@@ -191,17 +193,20 @@ func (s *Service) stop(ctx context.Context, tx *store.Tx, t store.PublishTarget,
 	if err := tx.FinishTarget(ctx, t.ID, t.Generation, store.TargetOutcome{Status: status, Error: msg, ErrorKind: outcome}, now); err != nil {
 		return err
 	}
-	return tx.AddAttempt(ctx, model.Attempt{ID: ids.New(), TargetID: t.ID, WorkspaceID: t.WorkspaceID, StartedAt: now, Outcome: outcome, Message: msg})
+	return s.addAttempt(ctx, tx, model.Attempt{ID: ids.New(), TargetID: t.ID, WorkspaceID: t.WorkspaceID, StartedAt: now, Outcome: outcome, Message: msg})
 }
 
 // attempt calls the network for a claimed target and records the outcome.
 func (s *Service) attempt(ctx context.Context, c *claimed) (*retryLater, error) {
 	started := s.now()
-	acct, ch, err := s.Channels.Account(ctx, c.WorkspaceID, c.ChannelID)
+	if !c.loaded {
+		c.acct, c.channel, c.acctErr = s.Channels.Account(ctx, c.WorkspaceID, c.ChannelID)
+		c.loaded = true
+	}
+	acct, ch, err := c.acct, c.channel, c.acctErr
 	if err != nil {
 		return nil, s.finish(ctx, c, started, nil, err)
 	}
-	c.channel = ch
 	p, err := s.Channels.Provider(ch.Network)
 	if err != nil {
 		return nil, s.finish(ctx, c, started, nil, err)
@@ -230,13 +235,16 @@ func (s *Service) attempt(ctx context.Context, c *claimed) (*retryLater, error) 
 	var remote []provider.RemotePost
 	callCtx, cancel := context.WithTimeout(ctx, s.callTimeout())
 	defer cancel()
-	err = s.Channels.WithAuth(callCtx, c.WorkspaceID, c.ChannelID, func(a provider.Account) error {
+	err = s.Channels.CallAs(callCtx, c.WorkspaceID, acct, ch, func(a provider.Account) error {
 		var perr error
 		remote, perr = pub.Publish(callCtx, a, post)
 		return perr
 	})
+	if c.callDone != nil {
+		c.callDone()
+	}
 	if err == nil {
-		if ferr := s.Channels.RecordFeedItems(ctx, c.WorkspaceID, c.ChannelID, post, remote); ferr != nil {
+		if ferr := s.Channels.RecordFeedItems(ctx, ch, post, remote); ferr != nil {
 			s.log().Warn("record feed items", "target", c.ID, "err", ferr)
 		}
 	}
@@ -289,11 +297,16 @@ func (s *Service) build(ctx context.Context, c *claimed, limits provider.Limits)
 	}
 	done := append([]model.RemotePost(nil), c.Done...)
 	post.Progress = func(i int, rp provider.RemotePost) error {
+		if i == len(post.Segments)-1 && post.FirstComment == "" {
+			// The last step: the outcome records every segment, and on an
+			// error the segments returned with it are kept (after).
+			return nil
+		}
 		for len(done) <= i {
 			done = append(done, model.RemotePost{})
 		}
 		done[i] = model.RemotePost{ID: rp.ID, URL: rp.URL, Extra: rp.Extra, PublishedAt: rp.PublishedAt}
-		return s.Store.InTx(ctx, func(tx *store.Tx) error { return tx.SaveDone(ctx, c.ID, c.Generation, done) })
+		return s.commit(ctx, func(tx *store.Tx) error { return tx.SaveDone(ctx, c.ID, c.Generation, done) })
 	}
 	return post, nil
 }
@@ -313,11 +326,12 @@ func (s *Service) after(ctx context.Context, c *claimed, started time.Time, remo
 			}
 		}
 		kind, msg := describe(err)
-		err := s.Store.InTx(ctx, func(tx *store.Tx) error {
-			if err := tx.FinishTarget(ctx, c.ID, c.Generation, store.TargetOutcome{Status: model.TargetScheduled, Error: msg, ErrorKind: kind, RetryAt: at}, s.now()); err != nil {
+		err := s.commit(ctx, func(tx *store.Tx) error {
+			o := store.TargetOutcome{Status: model.TargetScheduled, Error: msg, ErrorKind: kind, RetryAt: at, Done: doneOf(remote)}
+			if err := tx.FinishTarget(ctx, c.ID, c.Generation, o, s.now()); err != nil {
 				return err
 			}
-			return tx.AddAttempt(ctx, model.Attempt{ID: ids.New(), TargetID: c.ID, WorkspaceID: c.WorkspaceID, StartedAt: started,
+			return s.addAttempt(ctx, tx, model.Attempt{ID: ids.New(), TargetID: c.ID, WorkspaceID: c.WorkspaceID, StartedAt: started,
 				Duration: s.now().Sub(started), Outcome: "retry", ErrorKind: kind, Message: msg})
 		})
 		if errors.Is(err, store.ErrNotFound) {
@@ -330,7 +344,20 @@ func (s *Service) after(ctx context.Context, c *claimed, started time.Time, remo
 			s.log().Warn("report channel error", "channel", c.ChannelID, "err", rerr)
 		}
 	}
-	return nil, s.finish(ctx, c, started, nil, err)
+	return nil, s.finish(ctx, c, started, remote, err)
+}
+
+// doneOf is the segments a call returned, to keep with the outcome (nil:
+// keep what is saved).
+func doneOf(remote []provider.RemotePost) []model.RemotePost {
+	if len(remote) == 0 {
+		return nil
+	}
+	done := make([]model.RemotePost, len(remote))
+	for i, r := range remote {
+		done[i] = model.RemotePost{ID: r.ID, URL: r.URL, Extra: r.Extra, PublishedAt: r.PublishedAt}
+	}
+	return done
 }
 
 // backoff is exponential with jitter (half fixed, half random), from base
@@ -343,7 +370,7 @@ func backoff(base time.Duration, attempt int) time.Duration {
 
 // finish ends the claim: published when err is nil, failed otherwise.
 func (s *Service) finish(ctx context.Context, c *claimed, started time.Time, remote []provider.RemotePost, err error) error {
-	o := store.TargetOutcome{Status: model.TargetPublished, PublishedAt: s.now()}
+	o := store.TargetOutcome{Status: model.TargetPublished, PublishedAt: s.now(), Done: doneOf(remote)}
 	outcome, kind, msg := "published", "", ""
 	if err != nil {
 		kind, msg = describe(err)
@@ -354,22 +381,20 @@ func (s *Service) finish(ctx context.Context, c *claimed, started time.Time, rem
 	} else if len(remote) > 0 {
 		o.RemoteID, o.RemoteURL = remote[0].ID, remote[0].URL
 	}
-	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+	if err == nil && s.commits != nil && c.post.Series.Recurrence == "" && c.post.Series.EvergreenGap == 0 {
+		// Nothing follows a plain publication: it shares its statements
+		// with the others being written.
+		return s.commits.published(ctx, store.Publication{TargetID: c.ID, Generation: c.Generation, Outcome: o,
+			Attempt: model.Attempt{ID: ids.New(), TargetID: c.ID, WorkspaceID: c.WorkspaceID, StartedAt: started,
+				Duration: s.now().Sub(started), Outcome: outcome, Worker: s.Instance}})
+	}
+	return s.commit(ctx, func(tx *store.Tx) error {
 		if err := tx.FinishTarget(ctx, c.ID, c.Generation, o, s.now()); errors.Is(err, store.ErrNotFound) {
 			return nil
 		} else if err != nil {
 			return err
 		}
-		if len(remote) > 0 {
-			done := make([]model.RemotePost, len(remote))
-			for i, r := range remote {
-				done[i] = model.RemotePost{ID: r.ID, URL: r.URL, Extra: r.Extra, PublishedAt: r.PublishedAt}
-			}
-			if err := tx.SaveDoneFinal(ctx, c.ID, done); err != nil {
-				return err
-			}
-		}
-		if err := tx.AddAttempt(ctx, model.Attempt{ID: ids.New(), TargetID: c.ID, WorkspaceID: c.WorkspaceID, StartedAt: started,
+		if err := s.addAttempt(ctx, tx, model.Attempt{ID: ids.New(), TargetID: c.ID, WorkspaceID: c.WorkspaceID, StartedAt: started,
 			Duration: s.now().Sub(started), Outcome: outcome, ErrorKind: kind, Message: msg}); err != nil {
 			return err
 		}
@@ -414,11 +439,11 @@ func (s *Service) reconcileOrAsk(ctx context.Context, c *claimed, p provider.Pro
 		}
 	}
 	msg := "Herald cannot tell whether the network received this post (the connection broke after sending). Check the channel: if the post is there, mark it published; if not, publish it again."
-	return nil, s.Store.InTx(ctx, func(tx *store.Tx) error {
+	return nil, s.commit(ctx, func(tx *store.Tx) error {
 		if err := tx.FinishTarget(ctx, c.ID, c.Generation, store.TargetOutcome{Status: model.TargetUnconfirmed, Error: msg, ErrorKind: "outcome_unknown"}, s.now()); err != nil {
 			return err
 		}
-		if err := tx.AddAttempt(ctx, model.Attempt{ID: ids.New(), TargetID: c.ID, WorkspaceID: c.WorkspaceID, StartedAt: started,
+		if err := s.addAttempt(ctx, tx, model.Attempt{ID: ids.New(), TargetID: c.ID, WorkspaceID: c.WorkspaceID, StartedAt: started,
 			Duration: s.now().Sub(started), Outcome: "unconfirmed", ErrorKind: "outcome_unknown", Message: msg}); err != nil {
 			return err
 		}

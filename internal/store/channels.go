@@ -171,3 +171,27 @@ func (q *Queries) TakeOAuthState(ctx context.Context, stateHash string, now time
 	_, err = q.q.ExecContext(ctx, `DELETE FROM oauth_states WHERE state_hash = $1`, stateHash)
 	return s, wrap("take oauth state", err)
 }
+
+// ChannelsWithCredentials loads channels by ID with their sealed
+// credentials, keyed by ID; IDs that match no channel are left out.
+func (q *Queries) ChannelsWithCredentials(ctx context.Context, ids []string) (map[string]model.Channel, map[string]string, error) {
+	chans, sealed := map[string]model.Channel{}, map[string]string{}
+	if len(ids) == 0 {
+		return chans, sealed, nil
+	}
+	in, args := inList(ids, 0)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+channelCols+`, credentials FROM channels WHERE id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, nil, wrap("channels with credentials", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var creds string
+		c, err := scanChannel(scanTail{rows, &creds})
+		if err != nil {
+			return nil, nil, wrap("channels with credentials", err)
+		}
+		chans[c.ID], sealed[c.ID] = c, creds
+	}
+	return chans, sealed, wrap("channels with credentials", rows.Err())
+}

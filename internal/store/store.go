@@ -179,8 +179,14 @@ func (s *Store) Read() *Queries { return &Queries{q: s.reader, dialect: s.dialec
 // queue can enqueue in the same transaction as the state change.
 type Tx struct {
 	Queries
-	tx *sql.Tx
+	tx          *sql.Tx
+	afterCommit []func()
 }
+
+// AfterCommit runs f once the transaction has committed (never when it
+// rolls back): for telling other parts of the process about work that only
+// exists from then on.
+func (t *Tx) AfterCommit(f func()) { t.afterCommit = append(t.afterCommit, f) }
 
 // SQL returns the database/sql transaction.
 func (t *Tx) SQL() *sql.Tx { return t.tx }
@@ -191,12 +197,16 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", normalize(err))
 	}
-	if err := fn(&Tx{Queries: Queries{q: tx, dialect: s.dialect}, tx: tx}); err != nil {
+	t := &Tx{Queries: Queries{q: tx, dialect: s.dialect}, tx: tx}
+	if err := fn(t); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", normalize(err))
+	}
+	for _, f := range t.afterCommit {
+		f()
 	}
 	return nil
 }

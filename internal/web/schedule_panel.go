@@ -40,7 +40,7 @@ type scheduleRow struct {
 
 // attemptView is one line of the attempts log.
 type attemptView struct {
-	At, Duration, Outcome, Kind, Message string
+	At, Duration, Outcome, Kind, Message, Worker string
 }
 
 // timeChoice is a refused local time with the instants offered instead:
@@ -123,7 +123,7 @@ func (h *handler) schedulePanel(r *http.Request, v *visit, m model.Membership, p
 		}
 		for _, a := range attempts[t.ChannelID] {
 			row.Attempts = append(row.Attempts, attemptView{At: localTime(a.StartedAt, zone), Duration: a.Duration.Round(time.Millisecond).String(),
-				Outcome: a.Outcome, Kind: a.ErrorKind, Message: a.Message})
+				Outcome: a.Outcome, Kind: a.ErrorKind, Message: a.Message, Worker: a.Worker})
 		}
 		switch t.Status {
 		case model.TargetScheduled, model.TargetPaused, model.TargetMissed, model.TargetFailed:

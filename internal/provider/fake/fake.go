@@ -32,6 +32,9 @@ type Failure struct {
 	// AfterSend makes the call take effect before failing, like a timeout
 	// after the network stored the post (with Trait Unknown).
 	AfterSend bool
+	// Pass lets this many matching calls succeed before the failure
+	// applies (e.g. to fail the third segment of a thread).
+	Pass int
 }
 
 // Provider is the fake network.
@@ -126,6 +129,10 @@ func (p *Provider) begin(ctx context.Context, op string) (*Failure, error) {
 	p.calls[op]++
 	for i, f := range p.failures {
 		if f.Op == "" || f.Op == op {
+			if f.Pass > 0 {
+				p.failures[i].Pass--
+				return nil, nil
+			}
 			p.failures = append(p.failures[:i], p.failures[i+1:]...)
 			return &f, nil
 		}
