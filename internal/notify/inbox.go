@@ -2,6 +2,8 @@ package notify
 
 import (
 	"context"
+	"errors"
+	"strings"
 
 	"herald/internal/model"
 	"herald/internal/platform/ids"
@@ -33,6 +35,42 @@ func (s *Service) Unread(ctx context.Context, a model.Actor) (int, error) {
 		return 0, nil
 	}
 	return s.Store.Read().UnreadNotifications(ctx, a.UserID)
+}
+
+// Open marks one of the caller's notifications read and returns the page
+// it points to (a path on this Herald; "/notifications" when it has none).
+func (s *Service) Open(ctx context.Context, a model.Actor, id string) (string, error) {
+	if a.UserID == "" {
+		return "", model.Unauthorized("sign in to read notifications")
+	}
+	if !ids.Valid(id) {
+		return "", model.NotFound("no such notification")
+	}
+	var n model.Notification
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		n, err = tx.OpenNotification(ctx, a.UserID, id, s.now())
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return "", model.NotFound("no such notification")
+	} else if err != nil {
+		return "", err
+	}
+	return localPath(n.Link, s.BaseURL), nil
+}
+
+// localPath keeps a notification link on this Herald: a path, or an
+// absolute URL under base turned into its path; anything else (which
+// Herald never stores) leads to the list instead of elsewhere.
+func localPath(link, base string) string {
+	if base != "" && strings.HasPrefix(link, strings.TrimSuffix(base, "/")+"/") {
+		link = link[len(strings.TrimSuffix(base, "/")):]
+	}
+	if strings.HasPrefix(link, "/") && !strings.HasPrefix(link, "//") && !strings.HasPrefix(link, "/\\") {
+		return link
+	}
+	return "/notifications"
 }
 
 // MarkRead marks the caller's notifications named by idList read, or all

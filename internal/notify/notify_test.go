@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -241,6 +242,13 @@ func TestMarkRead(t *testing.T) {
 		}
 		if n, _ := e.a.Notify.Unread(ctx, admin); n != 3 {
 			t.Fatalf("admin's unread changed to %d", n)
+		}
+		// Opening marks one read and gives its page; another's is not found.
+		if _, err := e.a.Notify.Open(ctx, admin, list[0].ID); model.KindOf(err) != model.KindNotFound {
+			t.Fatalf("opened another's: %v", err)
+		}
+		if to, err := e.a.Notify.Open(ctx, e.owner, list[0].ID); err != nil || !strings.HasPrefix(to, "/w/") {
+			t.Fatalf("open: %q %v", to, err)
 		}
 		if _, err := e.a.Notify.MarkRead(ctx, e.owner, []string{"nope"}); model.KindOf(err) != model.KindInvalid {
 			t.Fatalf("bad id: %v", err)

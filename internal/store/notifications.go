@@ -50,6 +50,19 @@ func (q *Queries) Notifications(ctx context.Context, userID string, unreadOnly b
 	return out, wrap("notifications", rows.Err())
 }
 
+// OpenNotification marks one of a person's notifications read and returns
+// it; ErrNotFound when it is not theirs or does not exist.
+func (q *Queries) OpenNotification(ctx context.Context, userID, id string, now time.Time) (model.Notification, error) {
+	var n model.Notification
+	if _, err := q.q.ExecContext(ctx, `UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND id = $3 AND read_at IS NULL`,
+		ts(now), userID, id); err != nil {
+		return n, wrap("open notification", err)
+	}
+	err := q.q.QueryRowContext(ctx, `SELECT `+notificationCols+` FROM notifications WHERE user_id = $1 AND id = $2`, userID, id).Scan(
+		&n.ID, &n.UserID, &n.WorkspaceID, &n.Kind, &n.Text, &n.Link, &n.PostID, &n.ChannelID, &n.TargetID, tm(&n.CreatedAt), tm(&n.ReadAt))
+	return n, wrap("open notification", err)
+}
+
 // UnreadNotifications counts a person's unread notifications.
 func (q *Queries) UnreadNotifications(ctx context.Context, userID string) (int, error) {
 	var n int

@@ -75,6 +75,9 @@ func (q *Queries) PruneExpired(ctx context.Context, now time.Time, idemBefore ti
 		{"prune resets", `DELETE FROM password_resets WHERE expires_at <= $1`, now},
 		{"prune idempotency", `DELETE FROM idempotency_keys WHERE created_at <= $1`, idemBefore},
 		{"prune oauth states", `DELETE FROM oauth_states WHERE expires_at <= $1`, now},
+		// Notifications: read ones after 90 days, any after a year.
+		{"prune read notifications", `DELETE FROM notifications WHERE read_at IS NOT NULL AND created_at <= $1`, now.AddDate(0, 0, -90)},
+		{"prune old notifications", `DELETE FROM notifications WHERE created_at <= $1`, now.AddDate(-1, 0, 0)},
 	} {
 		n, err := q.exec(ctx, st.op, st.sql, ts(st.arg))
 		if err != nil {

@@ -170,14 +170,37 @@ func TestSessionsExpireAndPrune(t *testing.T) {
 		if got, err := s.Read().SessionByTokenHash(ctx, "h1", now); err != nil || got.ID != live.ID {
 			t.Fatalf("live session: %v", err)
 		}
+		// Notifications: read ones go after 90 days, unread ones after a year.
+		notes := []model.Notification{
+			{CreatedAt: now.AddDate(0, 0, -10), ReadAt: now},                     // kept: recent
+			{CreatedAt: now.AddDate(0, 0, -100), ReadAt: now.AddDate(0, 0, -99)}, // pruned: read, old
+			{CreatedAt: now.AddDate(0, 0, -200)},                                 // kept: unread, under a year
+			{CreatedAt: now.AddDate(-1, 0, -1)},                                  // pruned: over a year
+		}
+		w := model.Workspace{ID: ids.New(), Name: "Acme", CreatedBy: u.ID, CreatedAt: now}
+		tx(t, s, func(tx *Tx) error {
+			if err := tx.CreateWorkspace(ctx, w); err != nil {
+				return err
+			}
+			for _, n := range notes {
+				n.ID, n.UserID, n.WorkspaceID, n.Kind, n.Text = ids.New(), u.ID, w.ID, model.NotifyPublishFailed, "x"
+				if err := tx.AddNotification(ctx, n); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 		var pruned int64
 		tx(t, s, func(tx *Tx) error {
 			var err error
 			pruned, err = tx.PruneExpired(ctx, now, now.Add(-24*time.Hour))
 			return err
 		})
-		if pruned != 1 {
-			t.Fatalf("pruned %d, want 1", pruned)
+		if pruned != 3 {
+			t.Fatalf("pruned %d, want 3 (a session, two notifications)", pruned)
+		}
+		if left, _ := s.Read().Notifications(ctx, u.ID, false, "", 10); len(left) != 2 {
+			t.Fatalf("%d notifications left, want 2", len(left))
 		}
 	})
 }

@@ -12,6 +12,7 @@ import (
 func (h *handler) notificationRoutes(_ *http.ServeMux, route routeFunc) {
 	route("GET /notifications", signedIn, h.notificationList)
 	route("POST /notifications/read", signedIn, h.notificationRead)
+	route("GET /notifications/{id}/open", signedIn, h.notificationOpen)
 	route("POST /w/{ws}/settings/webhook", signedIn, h.notifyHookUpdate)
 	route("POST /w/{ws}/settings/webhook/rotate", signedIn, h.notifyHookRotate)
 	route("POST /w/{ws}/settings/webhook/test", signedIn, h.notifyHookTest)
@@ -61,6 +62,16 @@ func (h *handler) notificationList(w http.ResponseWriter, r *http.Request, v *vi
 		}
 	}
 	h.render(w, r, v, http.StatusOK, "notifications", &page{Title: "Notifications", Section: "notifications", Memberships: ms, Data: d})
+}
+
+// notificationOpen marks a notification read and goes to what it is about.
+func (h *handler) notificationOpen(w http.ResponseWriter, r *http.Request, v *visit) {
+	to, err := h.d.Notify.Open(r.Context(), v.actor, r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 // notificationRead marks the notifications named by the id fields read,

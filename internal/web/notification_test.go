@@ -62,15 +62,20 @@ func TestNotificationsBellPageAndMarkRead(t *testing.T) {
 	p = c.open("/notifications")
 	wantStatus(t, p, http.StatusOK)
 	mustContain(t, p, "needs reconnecting; posts to it fail until then: token revoked", "Acme")
-	if !strings.Contains(p.body, `href="/w/`+w.ID+`/channels/`) {
-		t.Error("the notification does not link to the channel")
-	}
-
 	list, _ := e.a.Notify.List(context.Background(), e.actor("owner@example.test"), false, "", 0)
-	p = c.submit("/notifications/read", url.Values{"id": {list[0].ID}})
-	if got := bell(t, p); got != "1" {
-		t.Fatalf("bell shows %s after marking one read", got)
+	if !strings.Contains(p.body, `href="/notifications/`+list[0].ID+`/open"`) {
+		t.Error("the notification does not link through its open route")
 	}
+	// Opening a notification marks it read and leads to its channel (made
+	// up here, so that page is not found).
+	p = c.open("/notifications/" + list[0].ID + "/open")
+	if !strings.Contains(p.url, "/w/"+w.ID+"/channels/"+list[0].ChannelID) {
+		t.Errorf("opening the notification led to %s, not its channel", p.url)
+	}
+	if got := bell(t, c.open("/notifications")); got != "1" {
+		t.Fatalf("bell shows %s after opening one", got)
+	}
+	wantStatus(t, c.open("/notifications/"+list[0].ID+"x/open"), http.StatusNotFound)
 	mustContain(t, c.open("/notifications?unread=1"), "token revoked")
 	p = c.submit("/notifications/read", url.Values{"all": {"1"}})
 	mustContain(t, p, "1 notification marked read")
