@@ -197,6 +197,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		river.AddWorker(opts.Workers, &publish.SweepWorker{Service: a.Publish})
 		river.AddWorker(opts.Workers, &publish.ContinueWorker{Service: a.Publish})
 		river.AddWorker(opts.Workers, &notify.HookWorker{Service: a.Notify})
+		river.AddWorker(opts.Workers, &notify.ChatWorker{Service: a.Notify})
 		opts.Periodic = append(opts.Periodic, jobs.MaintenancePeriodic(), publish.SweepPeriodic(15*time.Second))
 		opts.PollInterval = time.Second
 	}
@@ -215,6 +216,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Logger: log.With("component", "notify")}
 	a.Channels = &channel.Service{Store: st, Box: box, Registry: a.Providers, Workspaces: a.Workspaces, Notifier: a.Notify,
 		HTTP: a.HTTP, BaseURL: cfg.BaseURL}
+	a.Notify.Chat = chatPoster{a.Channels}
 	bucket, err := media.OpenBucket(ctx, cfg.MediaBucket, filepath.Join(cfg.DataDir, "media"))
 	if err != nil {
 		st.Close()

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"herald/internal/model"
 	"herald/internal/platform/ids"
 	"herald/internal/provider"
 	"herald/internal/testenv"
@@ -80,19 +79,8 @@ func TestChannelsEndToEnd(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.network, func(t *testing.T) {
 			input := c.input(t)
-			cfg := testenv.Config(t)
-			cfg.AllowPrivate = true // the peers listen on loopback
-			a := build(t, cfg)
+			a, me, w := peerWorkspace(t, "E2E")
 			ctx := context.Background()
-			owner, err := a.Accounts.Setup(ctx, model.Actor{}, accountNew("owner@example.test"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			me := actorOf(owner, "127.0.0.1")
-			w, err := a.Workspaces.Create(ctx, me, "E2E")
-			if err != nil {
-				t.Fatal(err)
-			}
 			ch, err := a.Channels.Connect(ctx, me, w.ID, c.network, input)
 			if err != nil {
 				t.Fatalf("connect %s: %v", c.network, err)

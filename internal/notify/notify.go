@@ -7,7 +7,9 @@
 //     workspace's Owners, Admins and Managers, once each),
 //   - an e-mail to the same people when a mail server is configured, and
 //   - a signed JSON event to the workspace's notification webhook, if set,
-//     delivered by a job with retries through the hardened HTTP client.
+//     delivered by a job with retries through the hardened HTTP client,
+//   - a message in the workspace's team-chat channel (Slack, Discord,
+//     Matrix or Telegram), if chosen, through that network's API (chat.go).
 //
 // Nothing is sent from inside the transaction: e-mail and webhook are jobs
 // that exist only if it commits.
@@ -56,6 +58,7 @@ type Service struct {
 	Workspaces Authorizer
 	HTTP       *http.Client // the hardened client (platform/httpclient)
 	BaseURL    string
+	Chat       ChatPoster // posts to a workspace's team-chat channel (chat.go); nil: none
 	Logger     *slog.Logger
 	Now        func() time.Time
 }
@@ -115,6 +118,9 @@ func (s *Service) Notify(ctx context.Context, tx *store.Tx, ev Event) error {
 				return err
 			}
 		}
+	}
+	if err := s.enqueueChat(ctx, tx, ev, text, link); err != nil {
+		return err
 	}
 	return s.enqueueHook(ctx, tx, ev)
 }

@@ -122,3 +122,25 @@ func (q *Queries) PutNotificationHook(ctx context.Context, h StoredHook) error {
 func (q *Queries) DeleteNotificationHook(ctx context.Context, workspaceID string) error {
 	return q.execOne(ctx, "delete notification hook", `DELETE FROM notification_hooks WHERE workspace_id = $1`, workspaceID)
 }
+
+// NotificationChat returns the channel a workspace's notifications are
+// posted to, ErrNotFound if none.
+func (q *Queries) NotificationChat(ctx context.Context, workspaceID string) (string, error) {
+	var id string
+	err := q.q.QueryRowContext(ctx, `SELECT channel_id FROM notification_chats WHERE workspace_id = $1`, workspaceID).Scan(&id)
+	return id, wrap("notification chat", err)
+}
+
+// PutNotificationChat sets the channel a workspace's notifications are
+// posted to.
+func (q *Queries) PutNotificationChat(ctx context.Context, workspaceID, channelID, by string, now time.Time) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO notification_chats (workspace_id, channel_id, updated_by, updated_at) VALUES ($1,$2,$3,$4)
+		ON CONFLICT (workspace_id) DO UPDATE SET channel_id = excluded.channel_id, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+		workspaceID, channelID, by, ts(now))
+	return wrap("put notification chat", err)
+}
+
+// DeleteNotificationChat stops posting a workspace's notifications to chat.
+func (q *Queries) DeleteNotificationChat(ctx context.Context, workspaceID string) error {
+	return q.execOne(ctx, "delete notification chat", `DELETE FROM notification_chats WHERE workspace_id = $1`, workspaceID)
+}

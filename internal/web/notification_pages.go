@@ -2,9 +2,11 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"herald/internal/model"
+	"herald/internal/notify"
 )
 
 // notificationRoutes registers the notifications page and the workspace's
@@ -14,6 +16,7 @@ func (h *handler) notificationRoutes(_ *http.ServeMux, route routeFunc) {
 	route("POST /notifications/read", signedIn, h.notificationRead)
 	route("GET /notifications/{id}/open", signedIn, h.notificationOpen)
 	route("POST /w/{ws}/settings/webhook", signedIn, h.notifyHookUpdate)
+	route("POST /w/{ws}/settings/chat", signedIn, h.notifyChatUpdate)
 	route("POST /w/{ws}/settings/webhook/rotate", signedIn, h.notifyHookRotate)
 	route("POST /w/{ws}/settings/webhook/test", signedIn, h.notifyHookTest)
 	route("POST /w/{ws}/settings/webhook/delete", signedIn, h.notifyHookDelete)
@@ -99,6 +102,10 @@ type hookSettings struct {
 	Hook   model.NotificationHook
 	Secret string // shown once, right after it was made
 	Events []string
+	// ChatChannel is the team-chat channel notifications go to ("": none),
+	// chosen from ChatOptions.
+	ChatChannel string
+	ChatOptions []model.Channel
 }
 
 // hookEvents are the event types a receiver may get, for the page's help.
@@ -116,7 +123,39 @@ func (h *handler) settingsData(r *http.Request, v *visit, m model.Membership, se
 		h.log.Warn("load notification webhook", "workspace", m.Workspace.ID, "err", err)
 	}
 	d.Hook = hook
+	if d.ChatChannel, err = h.d.Notify.ChatChannel(r.Context(), v.actor, m.Workspace.ID); err != nil {
+		h.log.Warn("load notification chat", "workspace", m.Workspace.ID, "err", err)
+	}
+	chans, err := h.d.Channels.List(r.Context(), v.actor, m.Workspace.ID)
+	if err != nil {
+		h.log.Warn("list channels", "workspace", m.Workspace.ID, "err", err)
+	}
+	for _, c := range chans {
+		if slices.Contains(notify.ChatNetworks, c.Network) {
+			d.ChatOptions = append(d.ChatOptions, c)
+		}
+	}
 	return d
+}
+
+// notifyChatUpdate chooses the team-chat channel for notifications.
+func (h *handler) notifyChatUpdate(w http.ResponseWriter, r *http.Request, v *visit) {
+	m, ok := h.workspace(w, r, v)
+	if !ok {
+		return
+	}
+	id := r.PostForm.Get("channel")
+	if err := h.d.Notify.SetChatChannel(r.Context(), v.actor, m.Workspace.ID, id); err != nil {
+		f := newForm(r)
+		h.formFail(w, r, v, err, f, func(status int) { h.renderSettingsWith(w, r, v, status, m, f, "") })
+		return
+	}
+	msg := "Notifications are no longer posted to team chat."
+	if id != "" {
+		msg = "Notifications are posted to the chosen channel from now on."
+	}
+	h.setFlash(w, r, "success", msg)
+	redirect(w, r, "/w/"+m.Workspace.ID+"/settings")
 }
 
 // notifyHookUpdate sets the webhook URL; a new hook's secret is shown once.

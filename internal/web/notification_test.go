@@ -160,3 +160,18 @@ func TestNotificationWebhookSettings(t *testing.T) {
 		t.Fatal("test button shown without a hook")
 	}
 }
+
+// The settings page offers the workspace's team-chat channels for
+// notifications and refuses anything else.
+func TestNotificationChatSettings(t *testing.T) {
+	e := newEnv(t)
+	c := e.owner()
+	w := e.workspace("owner@example.test", "Acme")
+	base := "/w/" + w.ID + "/settings"
+	mustContain(t, c.open(base), "Notifications in team chat", "Connect a Slack, Discord, Matrix or Telegram channel")
+	p := c.post(base+"/chat", url.Values{"channel": {"01ARZ3NDEKTSV4RRFFQ69G5FAV"}})
+	wantStatus(t, p, http.StatusBadRequest)
+	mustContain(t, p, "No channel with that ID in this workspace")
+	p = c.submit(base+"/chat", url.Values{"channel": {""}})
+	mustContain(t, p, "Notifications are no longer posted to team chat.")
+}
