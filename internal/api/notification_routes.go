@@ -13,6 +13,8 @@ func (s *server) notificationRoutes() []route {
 	return []route{
 		{http.MethodGet, "/api/v1/notifications", model.ScopeAccountRead, false, s.notificationList},
 		{http.MethodPost, "/api/v1/notifications/read", model.ScopeNotificationsWrite, false, s.notificationRead},
+		{http.MethodGet, "/api/v1/notifications/preferences", model.ScopeAccountRead, false, s.notificationPrefs},
+		{http.MethodPut, "/api/v1/notifications/preferences", model.ScopeNotificationsWrite, false, s.notificationPrefsSet},
 	}
 }
 
@@ -93,4 +95,26 @@ func (s *server) notificationRead(c *call) (reply, error) {
 		return reply{}, err
 	}
 	return ok(map[string]int{"marked": n, "unread": left}), nil
+}
+
+// notificationPrefs answers how each kind of notification is e-mailed to
+// the caller.
+func (s *server) notificationPrefs(c *call) (reply, error) {
+	modes, err := s.d.Notify.Prefs(c.ctx(), c.actor)
+	if err != nil {
+		return reply{}, err
+	}
+	return ok(modes), nil
+}
+
+// notificationPrefsSet changes the e-mail choice of the kinds given.
+func (s *server) notificationPrefsSet(c *call) (reply, error) {
+	var in map[model.NotificationKind]string
+	if err := c.decode(&in); err != nil {
+		return reply{}, err
+	}
+	if err := s.d.Notify.SetPrefs(c.ctx(), c.actor, in); err != nil {
+		return reply{}, err
+	}
+	return s.notificationPrefs(c)
 }

@@ -83,3 +83,22 @@ func TestNotificationsAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestNotificationPreferencesAPI(t *testing.T) {
+	each(t, func(h *harness) {
+		u := h.admin("owner@example.com")
+		reader := h.token(u, model.ScopeAccountRead)
+		tok := h.token(u)
+		r := h.do(http.MethodGet, "/api/v1/notifications/preferences", reader, nil).want(t, http.StatusOK)
+		if r.json["publish_failed"] != "instant" || r.json["channel_needs_reconnect"] != "instant" {
+			t.Fatalf("defaults: %s", r.body)
+		}
+		h.do(http.MethodPut, "/api/v1/notifications/preferences", reader, map[string]any{"publish_failed": "off"}).want(t, http.StatusForbidden)
+		h.do(http.MethodPut, "/api/v1/notifications/preferences", tok, map[string]any{"publish_failed": "weekly"}).
+			wantProblem(t, http.StatusBadRequest, "validation", "publish_failed")
+		r = h.do(http.MethodPut, "/api/v1/notifications/preferences", tok, map[string]any{"publish_failed": "digest"}).want(t, http.StatusOK)
+		if r.json["publish_failed"] != "digest" || r.json["publish_missed"] != "instant" {
+			t.Fatalf("after change: %s", r.body)
+		}
+	})
+}

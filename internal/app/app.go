@@ -198,7 +198,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		river.AddWorker(opts.Workers, &publish.ContinueWorker{Service: a.Publish})
 		river.AddWorker(opts.Workers, &notify.HookWorker{Service: a.Notify})
 		river.AddWorker(opts.Workers, &notify.ChatWorker{Service: a.Notify})
-		opts.Periodic = append(opts.Periodic, jobs.MaintenancePeriodic(), publish.SweepPeriodic(15*time.Second))
+		river.AddWorker(opts.Workers, &notify.DigestWorker{Service: a.Notify})
+		opts.Periodic = append(opts.Periodic, jobs.MaintenancePeriodic(), publish.SweepPeriodic(15*time.Second), notify.DigestPeriodic())
 		opts.PollInterval = time.Second
 	}
 	if a.Queue, err = jobs.New(st, opts); err != nil {

@@ -107,13 +107,23 @@ func (s *Service) Notify(ctx context.Context, tx *store.Tx, ev Event) error {
 	}
 	text, link := describe(ev, subj), s.linkOf(ev)
 	mail := s.Mail != nil && s.Mail.Configured(ctx)
+	var prefs map[string]map[string]string
+	if mail {
+		userIDs := make([]string, len(people))
+		for i, m := range people {
+			userIDs[i] = m.UserID
+		}
+		if prefs, err = tx.NotificationPrefs(ctx, userIDs); err != nil {
+			return err
+		}
+	}
 	for _, m := range people {
 		n := model.Notification{ID: ids.New(), UserID: m.UserID, WorkspaceID: ev.WorkspaceID, Kind: ev.Kind, Text: text, Link: link,
 			PostID: ev.PostID, ChannelID: ev.ChannelID, TargetID: ev.TargetID, CreatedAt: ev.At}
 		if err := tx.AddNotification(ctx, n); err != nil {
 			return err
 		}
-		if mail {
+		if mail && modeOf(prefs[m.UserID], ev.Kind) == MailInstant {
 			if err := s.email(ctx, tx, m, ev, subj, text, link); err != nil {
 				return err
 			}

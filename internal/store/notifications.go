@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"strings"
 	"time"
@@ -143,4 +144,100 @@ func (q *Queries) PutNotificationChat(ctx context.Context, workspaceID, channelI
 // DeleteNotificationChat stops posting a workspace's notifications to chat.
 func (q *Queries) DeleteNotificationChat(ctx context.Context, workspaceID string) error {
 	return q.execOne(ctx, "delete notification chat", `DELETE FROM notification_chats WHERE workspace_id = $1`, workspaceID)
+}
+
+// NotificationPrefs returns people's e-mail modes per notification kind
+// (user → kind → mode); kinds without a row are absent.
+func (q *Queries) NotificationPrefs(ctx context.Context, userIDs []string) (map[string]map[string]string, error) {
+	out := map[string]map[string]string{}
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	in, args := inList(userIDs, 0)
+	rows, err := q.q.QueryContext(ctx, `SELECT user_id, kind, mode FROM notification_prefs WHERE user_id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, wrap("notification prefs", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u, k, m string
+		if err := rows.Scan(&u, &k, &m); err != nil {
+			return nil, wrap("notification prefs", err)
+		}
+		if out[u] == nil {
+			out[u] = map[string]string{}
+		}
+		out[u][k] = m
+	}
+	return out, wrap("notification prefs", rows.Err())
+}
+
+// SetNotificationPref sets one person's e-mail mode for a kind.
+func (q *Queries) SetNotificationPref(ctx context.Context, userID, kind, mode string) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO notification_prefs (user_id, kind, mode) VALUES ($1,$2,$3)
+		ON CONFLICT (user_id, kind) DO UPDATE SET mode = excluded.mode`, userID, kind, mode)
+	return wrap("set notification pref", err)
+}
+
+// DigestDue lists people with a digest preference whose last digest went
+// out before before (or never).
+func (q *Queries) DigestDue(ctx context.Context, before time.Time) ([]string, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT DISTINCT p.user_id FROM notification_prefs p
+		LEFT JOIN notification_digests d ON d.user_id = p.user_id
+		WHERE p.mode = 'digest' AND (d.sent_at IS NULL OR d.sent_at < $1) ORDER BY p.user_id`, ts(before))
+	if err != nil {
+		return nil, wrap("digest due", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, wrap("digest due", err)
+		}
+		out = append(out, id)
+	}
+	return out, wrap("digest due", rows.Err())
+}
+
+// LastDigest is when a person's last digest went out (zero: never).
+func (q *Queries) LastDigest(ctx context.Context, userID string) (time.Time, error) {
+	var at time.Time
+	err := q.q.QueryRowContext(ctx, `SELECT sent_at FROM notification_digests WHERE user_id = $1`, userID).Scan(tm(&at))
+	if err == sql.ErrNoRows {
+		return time.Time{}, nil
+	}
+	return at, wrap("last digest", err)
+}
+
+// MarkDigest records that a person's digest went out at at.
+func (q *Queries) MarkDigest(ctx context.Context, userID string, at time.Time) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO notification_digests (user_id, sent_at) VALUES ($1,$2)
+		ON CONFLICT (user_id) DO UPDATE SET sent_at = excluded.sent_at`, userID, ts(at))
+	return wrap("mark digest", err)
+}
+
+// NotificationsSince lists a person's notifications of the given kinds
+// created after since, oldest first, at most limit.
+func (q *Queries) NotificationsSince(ctx context.Context, userID string, kinds []string, since time.Time, limit int) ([]model.Notification, error) {
+	if len(kinds) == 0 {
+		return nil, nil
+	}
+	in, args := inList(kinds, 2)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+notificationCols+` FROM notifications WHERE user_id = $1 AND created_at > $2
+		AND kind IN (`+in+`) ORDER BY id LIMIT `+strconv.Itoa(limit), append([]any{userID, ts(since)}, args...)...)
+	if err != nil {
+		return nil, wrap("notifications since", err)
+	}
+	defer rows.Close()
+	var out []model.Notification
+	for rows.Next() {
+		var n model.Notification
+		if err := rows.Scan(&n.ID, &n.UserID, &n.WorkspaceID, &n.Kind, &n.Text, &n.Link, &n.PostID, &n.ChannelID, &n.TargetID,
+			tm(&n.CreatedAt), tm(&n.ReadAt)); err != nil {
+			return nil, wrap("notifications since", err)
+		}
+		out = append(out, n)
+	}
+	return out, wrap("notifications since", rows.Err())
 }

@@ -230,3 +230,18 @@ func TestAdminMailSettings(t *testing.T) {
 	p = e.client().submit("/password/forgot", url.Values{"email": {"owner@example.test"}})
 	mustContain(t, p, "If an account exists for owner@example.test, a reset link is on its way")
 }
+
+// The account page sets how each kind of notification is e-mailed.
+func TestNotificationMailSettings(t *testing.T) {
+	e := newEnv(t)
+	c := e.owner()
+	mustContain(t, c.open("/account"), "Notification e-mails", "A post failed to publish", "Daily digest")
+	p := c.post("/account/notifications", url.Values{"publish_failed": {"weekly"}})
+	wantStatus(t, p, http.StatusBadRequest)
+	mustContain(t, p, "not an e-mail choice")
+	p = c.submit("/account/notifications", url.Values{"publish_failed": {"digest"}, "publish_missed": {"off"}})
+	mustContain(t, p, "Your notification e-mail settings are saved.")
+	if !strings.Contains(p.body, `value="digest" selected`) || !strings.Contains(p.body, `value="off" selected`) {
+		t.Fatal("the saved choices are not shown")
+	}
+}

@@ -81,6 +81,7 @@ func (h *handler) routes() http.Handler {
 	route("GET /account", signedIn, h.accountShow)
 	route("POST /account/profile", signedIn, h.profileUpdate)
 	route("POST /account/password", signedIn, h.passwordUpdate)
+	route("POST /account/notifications", signedIn, h.notificationPrefsUpdate)
 	route("GET /account/security", signedIn, h.securityShow)
 	route("POST /account/2fa/begin", signedIn, h.totpBegin)
 	route("POST /account/2fa/confirm", signedIn, h.totpConfirm)
