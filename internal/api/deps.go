@@ -25,6 +25,7 @@ import (
 	"log/slog"
 
 	"herald/internal/account"
+	"herald/internal/calendar"
 	"herald/internal/channel"
 	"herald/internal/compose"
 	"herald/internal/idempotency"
@@ -45,6 +46,7 @@ type Deps struct {
 	Media       *media.Service
 	Links       *links.Service
 	Publish     *publish.Service
+	Calendar    *calendar.Service
 	Notify      *notify.Service
 	System      *system.Service
 	Idempotency *idempotency.Service

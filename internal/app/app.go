@@ -18,6 +18,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"herald/internal/account"
+	"herald/internal/calendar"
 	"herald/internal/channel"
 	"herald/internal/compose"
 	"herald/internal/config"
@@ -52,6 +53,7 @@ type App struct {
 	Channels    *channel.Service
 	Compose     *compose.Service
 	Publish     *publish.Service
+	Calendar    *calendar.Service
 	Links       *links.Service
 	Media       *media.Service
 	Notify      *notify.Service
@@ -245,6 +247,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Media: publishMedia{a.Media}, Logger: log.With("component", "publish"), CatchUp: cfg.CatchUp,
 		Lease: cfg.PublishLease, CallTimeout: cfg.PublishLease * 2 / 3, Notifier: publishNotifier{a.Notify}, Workers: cfg.Workers,
 		Instance: instanceName()}
+	a.Calendar = &calendar.Service{Store: st, Workspaces: a.Workspaces, Channels: a.Channels, Publish: a.Publish}
 	return a, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"herald/internal/account"
+	"herald/internal/calendar"
 	"herald/internal/channel"
 	"herald/internal/compose"
 	"herald/internal/links"
@@ -27,6 +28,7 @@ type Deps struct {
 	Media      *media.Service
 	Links      *links.Service
 	Publish    *publish.Service
+	Calendar   *calendar.Service
 	Notify     *notify.Service
 	Mail       *mail.Service
 	System     *system.Service

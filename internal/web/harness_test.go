@@ -49,7 +49,7 @@ func (b *lockedBuffer) String() string {
 
 // env is a running Herald: the app, its HTTP server and its log.
 type env struct {
-	t    *testing.T
+	t    testing.TB
 	a    *app.App
 	srv  *httptest.Server
 	logs *lockedBuffer
@@ -61,7 +61,7 @@ type env struct {
 // distinct addresses through X-Forwarded-For (the app trusts the proxy
 // header here), so the per-address sign-in limit of one test client does not
 // spill into another.
-func newEnv(t *testing.T, mutate ...func(*config.Config)) *env {
+func newEnv(t testing.TB, mutate ...func(*config.Config)) *env {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -93,7 +93,7 @@ func newEnv(t *testing.T, mutate ...func(*config.Config)) *env {
 
 // client is one browser: its own cookies and its own address.
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	e    *env
 	http *http.Client
 	ip   string

@@ -109,6 +109,7 @@ func (h *handler) routes() http.Handler {
 	h.mediaRoutes(mux, route)
 	h.linkRoutes(mux, route)
 	h.publishRoutes(mux, route)
+	h.calendarRoutes(mux, route)
 	h.notificationRoutes(mux, route)
 
 	mux.Handle("/", h.wrap(public, h.notFound))

@@ -248,3 +248,18 @@ func TestPauseBannerAndResume(t *testing.T) {
 		t.Error("the banner stays after resuming")
 	}
 }
+
+// The calendar's keyboard path: the Move form puts a post on another day;
+// a bad date and a past day are refused with the reason on the page.
+func TestCalendarPageAndMoveForm(t *testing.T) {
+	e := newEnv(t)
+	c := e.owner()
+	w := e.workspace("owner@example.test", "Acme")
+	base := "/w/" + w.ID + "/calendar"
+	mustContain(t, c.open(base), "Calendar", "days without posts")
+	p := c.open(base + "?zone=Mars/Olympus")
+	wantStatus(t, p, http.StatusBadRequest)
+	mustContain(t, p, "is not a time zone")
+	p = c.post(base+"/move", url.Values{"target": {"01ARZ3NDEKTSV4RRFFQ69G5FAV"}, "date": {"2027-03-16"}})
+	wantStatus(t, p, http.StatusNotFound)
+}

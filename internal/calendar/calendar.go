@@ -1,0 +1,375 @@
+// Package calendar lays a workspace's posts out by day: month, week, day
+// and list views of every target with a time (planned or published), in
+// one display time zone or each in its channel's own, with filters, and
+// moves a target to another day keeping its time of day in its channel's
+// zone (through the publisher, so its job is planned again).
+package calendar
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"herald/internal/model"
+	"herald/internal/publish"
+	"herald/internal/schedule"
+	"herald/internal/store"
+)
+
+// Authorizer is the workspace permission check.
+type Authorizer interface {
+	Authorize(ctx context.Context, a model.Actor, workspaceID string, action model.Action) (model.Role, error)
+}
+
+// Channels lists a workspace's channels.
+type Channels interface {
+	List(ctx context.Context, a model.Actor, workspaceID string) ([]model.Channel, error)
+}
+
+// Scheduler plans a post's targets (the publisher).
+type Scheduler interface {
+	Schedule(ctx context.Context, a model.Actor, workspaceID, postID string, r publish.Request) (model.Post, error)
+}
+
+// Service builds calendar views and moves targets.
+type Service struct {
+	Store      *store.Store
+	Workspaces Authorizer
+	Channels   Channels
+	Publish    Scheduler
+	Now        func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Modes of a view.
+const (
+	Month = "month"
+	Week  = "week"
+	Day   = "day"
+	List  = "list"
+)
+
+// ChannelZones as a view's zone shows every item in its channel's zone.
+const ChannelZones = "channel"
+
+// Query asks for a view.
+type Query struct {
+	Mode string // month (default), week, day, list
+	Date string // YYYY-MM-DD inside the period; "" for today
+	Zone string // an IANA zone, or ChannelZones (default)
+	Filter
+}
+
+// Filter narrows the items; empty fields do not filter.
+type Filter struct {
+	ChannelID string
+	Network   string
+	Status    model.TargetStatus
+	PillarID  string
+	Label     string
+	AuthorID  string
+}
+
+// Item is one target on the calendar.
+type Item struct {
+	TargetID, PostID, ChannelID string
+	ChannelName, Network        string
+	Status                      model.TargetStatus
+	At                          time.Time // planned, or published, instant
+	Local                       time.Time // At in the item's display zone
+	Zone                        string    // that zone
+	Clock, Day, ISO             string    // Local as 15:04 and 2006-01-02, At in RFC 3339 (for pages)
+	Text                        string    // the post's text, shortened
+	PillarID                    string
+	Movable                     bool // can be dragged to another day
+}
+
+// CalDay is one day of a view.
+type CalDay struct {
+	Date    string // YYYY-MM-DD
+	Label   time.Time
+	Items   []Item
+	InRange bool // inside the month (month view) or the period
+	Today   bool
+}
+
+// View is a calendar page's data.
+type View struct {
+	Mode, Zone         string
+	Title              string
+	Date               string // the anchor date
+	Prev, Next, Today  string
+	Weeks              [][]CalDay // month and week views
+	Days               []CalDay   // day and list views (list: days with items)
+	Channels           []model.Channel
+	Filter             Filter
+	Count              int
+	EmptyDays          int // days of the period without any post (gaps)
+	From, To           time.Time
+	ZoneName           string // what the zone switch shows
+	ChannelZonesChosen bool
+}
+
+// Movable statuses: a target that is not out and not going out right now.
+var movable = []model.TargetStatus{model.TargetScheduled, model.TargetPaused, model.TargetMissed, model.TargetFailed, model.TargetDraft}
+
+// View builds a calendar view.
+func (s *Service) View(ctx context.Context, a model.Actor, workspaceID string, q Query) (View, error) {
+	if _, err := s.Workspaces.Authorize(ctx, a, workspaceID, model.ActPostView); err != nil {
+		return View{}, err
+	}
+	v := View{Mode: q.Mode, Zone: q.Zone, Filter: q.Filter}
+	if v.Mode == "" {
+		v.Mode = Month
+	}
+	if !slices.Contains([]string{Month, Week, Day, List}, v.Mode) {
+		return v, model.Invalid("view", "%q is not a calendar view; one of month, week, day, list", q.Mode)
+	}
+	if v.Zone == "" {
+		v.Zone = ChannelZones
+	}
+	display := time.UTC
+	if v.Zone != ChannelZones {
+		loc, err := schedule.LoadZone(v.Zone)
+		if err != nil {
+			return v, model.Invalid("zone", "%q is not a time zone; use a name such as Europe/Paris, or %q for each channel's own", v.Zone, ChannelZones)
+		}
+		display = loc
+	}
+	v.ChannelZonesChosen = v.Zone == ChannelZones
+	today := civil(s.now().In(display))
+	anchor := today
+	if q.Date != "" {
+		d, err := time.Parse(time.DateOnly, q.Date)
+		if err != nil {
+			return v, model.Invalid("date", "%q is not a date; use YYYY-MM-DD", q.Date)
+		}
+		anchor = d
+	}
+	first, last := period(v.Mode, anchor)
+	v.Date, v.Today = anchor.Format(time.DateOnly), today.Format(time.DateOnly)
+	v.Prev, v.Next = step(v.Mode, anchor, -1).Format(time.DateOnly), step(v.Mode, anchor, 1).Format(time.DateOnly)
+	v.Title = title(v.Mode, anchor, first, last)
+	chans, err := s.Channels.List(ctx, a, workspaceID)
+	if err != nil {
+		return v, err
+	}
+	v.Channels = chans
+	// Every zone's day lies within 14 hours of UTC's.
+	v.From, v.To = first.Add(-14*time.Hour), last.AddDate(0, 0, 1).Add(14*time.Hour)
+	entries, err := s.Store.Read().CalendarEntries(ctx, workspaceID, v.From, v.To)
+	if err != nil {
+		return v, err
+	}
+	byDay := map[string][]Item{}
+	for _, e := range entries {
+		it, ok := s.item(e, chans, display, v.ChannelZonesChosen, q.Filter)
+		if !ok {
+			continue
+		}
+		d := civil(it.Local)
+		if d.Before(first) || d.After(last) {
+			continue
+		}
+		key := d.Format(time.DateOnly)
+		byDay[key] = append(byDay[key], it)
+		v.Count++
+	}
+	s.layout(&v, byDay, anchor, first, last, today)
+	v.ZoneName = v.Zone
+	if v.ChannelZonesChosen {
+		v.ZoneName = "each channel's own time zone"
+	}
+	return v, nil
+}
+
+func (s *Service) item(e store.CalendarEntry, chans []model.Channel, display *time.Location, channelZones bool, f Filter) (Item, bool) {
+	t := e.Target
+	c := channelOf(chans, t.ChannelID)
+	if (f.ChannelID != "" && t.ChannelID != f.ChannelID) || (f.Network != "" && c.Network != f.Network) ||
+		(f.Status != "" && t.Status != f.Status) || (f.PillarID != "" && e.PillarID != f.PillarID) ||
+		(f.AuthorID != "" && e.AuthorID != f.AuthorID) || (f.Label != "" && !slices.Contains(e.Labels, f.Label)) {
+		return Item{}, false
+	}
+	at := t.ScheduledAt
+	if !t.PublishedAt.IsZero() {
+		at = t.PublishedAt
+	}
+	it := Item{TargetID: t.ID, PostID: t.PostID, ChannelID: t.ChannelID, ChannelName: c.Name, Network: c.Network, Status: t.Status,
+		At: at, Text: shorten(e.Text, 90), PillarID: e.PillarID, Movable: slices.Contains(movable, t.Status)}
+	loc := display
+	if channelZones {
+		if l, err := schedule.LoadZone(zoneOf(t, c)); err == nil {
+			loc = l
+		}
+	}
+	it.Local, it.Zone = at.In(loc), loc.String()
+	it.Clock, it.Day, it.ISO = it.Local.Format("15:04"), it.Local.Format(time.DateOnly), at.UTC().Format(time.RFC3339)
+	return it, true
+}
+
+// layout fills the view's weeks (month, week) or days (day, list).
+func (s *Service) layout(v *View, byDay map[string][]Item, anchor, first, last, today time.Time) {
+	mk := func(d time.Time, in bool) CalDay {
+		key := d.Format(time.DateOnly)
+		cd := CalDay{Date: key, Label: d, Items: byDay[key], InRange: in, Today: d.Equal(today)}
+		if in && len(cd.Items) == 0 {
+			v.EmptyDays++
+		}
+		return cd
+	}
+	switch v.Mode {
+	case Month, Week:
+		start := first.AddDate(0, 0, -weekdayIndex(first))
+		for d := start; !d.After(last) || weekdayIndex(d) != 0; d = d.AddDate(0, 0, 1) {
+			if weekdayIndex(d) == 0 {
+				v.Weeks = append(v.Weeks, nil)
+			}
+			w := len(v.Weeks) - 1
+			v.Weeks[w] = append(v.Weeks[w], mk(d, !d.Before(first) && !d.After(last)))
+		}
+	case Day:
+		v.Days = []CalDay{mk(anchor, true)}
+	case List:
+		for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
+			cd := mk(d, true)
+			if len(cd.Items) > 0 {
+				v.Days = append(v.Days, cd)
+			}
+		}
+	}
+}
+
+// Move puts a target on another day at the same time of day in its
+// channel's zone (the zone it was planned in), through the publisher, which
+// plans its job again and refuses past times, paused channels and posts
+// the network would refuse.
+func (s *Service) Move(ctx context.Context, a model.Actor, workspaceID, targetID, date string) (model.Target, error) {
+	if _, err := s.Workspaces.Authorize(ctx, a, workspaceID, model.ActPostSchedule); err != nil {
+		return model.Target{}, err
+	}
+	t, err := s.Store.Read().TargetForPublish(ctx, targetID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && t.WorkspaceID != workspaceID) {
+		return model.Target{}, model.NotFound("no such post on the calendar of this workspace")
+	} else if err != nil {
+		return model.Target{}, err
+	}
+	if !slices.Contains(movable, t.Status) {
+		return t.Target, model.Conflict("status", "this post is %s on its channel; only scheduled, paused, missed, failed or draft posts can move", t.Status)
+	}
+	if t.ScheduledAt.IsZero() {
+		return t.Target, model.Conflict("date", "this draft has no time yet; schedule it in the composer first")
+	}
+	if _, err := time.Parse(time.DateOnly, date); err != nil {
+		return t.Target, model.Invalid("date", "%q is not a date; use YYYY-MM-DD", date)
+	}
+	c, err := s.Store.Read().ChannelByID(ctx, workspaceID, t.ChannelID)
+	if err != nil {
+		return t.Target, err
+	}
+	zone := zoneOf(t.Target, c)
+	loc, err := schedule.LoadZone(zone)
+	if err != nil {
+		return t.Target, err
+	}
+	clock := t.ScheduledAt.In(loc).Format("15:04")
+	at, err := schedule.Resolve(date, clock, zone)
+	if err != nil {
+		return t.Target, err
+	}
+	if !at.After(s.now()) {
+		return t.Target, model.Invalid("date", "%s at %s (%s) is in the past; choose a later day", date, clock, zone)
+	}
+	p, err := s.Publish.Schedule(ctx, a, workspaceID, t.PostID, publish.Request{Mode: publish.ModeAt, At: at, Zone: zone, Channels: []string{t.ChannelID}})
+	if err != nil {
+		return t.Target, err
+	}
+	for _, nt := range p.Targets {
+		if nt.ID == t.ID {
+			return nt, nil
+		}
+	}
+	return t.Target, nil
+}
+
+func zoneOf(t model.Target, c model.Channel) string {
+	if t.TimeZone != "" {
+		return t.TimeZone
+	}
+	if c.TimeZone != "" {
+		return c.TimeZone
+	}
+	return "UTC"
+}
+
+func channelOf(chans []model.Channel, id string) model.Channel {
+	for _, c := range chans {
+		if c.ID == id {
+			return c
+		}
+	}
+	return model.Channel{ID: id, Name: "a removed channel"}
+}
+
+// civil is t's calendar date as midnight UTC (a plain date).
+func civil(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// weekdayIndex counts from Monday (0) to Sunday (6).
+func weekdayIndex(d time.Time) int { return (int(d.Weekday()) + 6) % 7 }
+
+// period is the first and last date of the view around anchor.
+func period(mode string, anchor time.Time) (time.Time, time.Time) {
+	switch mode {
+	case Week:
+		first := anchor.AddDate(0, 0, -weekdayIndex(anchor))
+		return first, first.AddDate(0, 0, 6)
+	case Day:
+		return anchor, anchor
+	default: // month and list
+		first := time.Date(anchor.Year(), anchor.Month(), 1, 0, 0, 0, 0, time.UTC)
+		return first, first.AddDate(0, 1, -1)
+	}
+}
+
+func step(mode string, anchor time.Time, n int) time.Time {
+	switch mode {
+	case Week:
+		return anchor.AddDate(0, 0, 7*n)
+	case Day:
+		return anchor.AddDate(0, 0, n)
+	default:
+		return time.Date(anchor.Year(), anchor.Month()+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	}
+}
+
+func title(mode string, anchor, first, last time.Time) string {
+	switch mode {
+	case Week:
+		return fmt.Sprintf("Week of %s – %s", first.Format("2 Jan"), last.Format("2 Jan 2006"))
+	case Day:
+		return anchor.Format("Monday 2 January 2006")
+	default:
+		return anchor.Format("January 2006")
+	}
+}
+
+func shorten(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

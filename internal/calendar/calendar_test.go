@@ -1,0 +1,117 @@
+package calendar_test
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"herald/internal/account"
+	"herald/internal/app"
+	"herald/internal/calendar"
+	"herald/internal/channel"
+	"herald/internal/compose"
+	"herald/internal/config"
+	"herald/internal/model"
+	"herald/internal/provider/fake"
+	"herald/internal/publish"
+	"herald/internal/testenv"
+)
+
+// A post moved to another day keeps its time of day in its channel's zone,
+// across a DST change; the calendar shows it on the new day, in the
+// channel's zone or in a chosen one; past days and published posts are
+// refused.
+func TestCalendarViewAndMove(t *testing.T) {
+	testenv.Each(t, func(t *testing.T, cfg config.Config) {
+		ctx := context.Background()
+		cfg.Roles = []string{"web"}
+		a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { a.Close() })
+		a.Providers.Register(fake.New())
+		u, err := a.Accounts.Setup(ctx, model.Actor{}, account.NewUser{Email: "owner@example.com", Name: "Owner", Password: "correct horse battery"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		owner := model.Actor{UserID: u.ID, Email: u.Email, IsAdmin: true, Via: "web"}
+		w, err := a.Workspaces.Create(ctx, owner, "Acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch, err := a.Channels.Connect(ctx, owner, w.ID, "fake", map[string]string{"handle": "acme"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ch, err = a.Channels.Update(ctx, owner, w.ID, ch.ID, channel.Settings{Name: ch.Name, TimeZone: "America/New_York"}); err != nil {
+			t.Fatal(err)
+		}
+		p, err := a.Compose.Create(ctx, owner, w.ID, compose.Draft{Base: model.Content{Text: "Spring menu"}, Channels: []string{ch.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 9:00 in New York on 10 March 2027 (EST, UTC-5); DST starts on the 14th.
+		at := time.Date(2027, 3, 10, 14, 0, 0, 0, time.UTC)
+		if _, err := a.Publish.Schedule(ctx, owner, w.ID, p.ID, publish.Request{Mode: publish.ModeAt, At: at}); err != nil {
+			t.Fatal(err)
+		}
+		v, err := a.Calendar.View(ctx, owner, w.ID, calendar.Query{Date: "2027-03-01"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if day := find(v, "2027-03-10"); len(day.Items) != 1 || day.Items[0].Local.Format("15:04") != "09:00" {
+			t.Fatalf("10 March: %+v", day.Items)
+		}
+		if v.Count != 1 || v.EmptyDays != 30 || len(v.Weeks) != 5 {
+			t.Fatalf("count %d, empty days %d, weeks %d", v.Count, v.EmptyDays, len(v.Weeks))
+		}
+		tg, err := a.Calendar.Move(ctx, owner, w.ID, p.Targets[0].ID, "2027-03-16")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := time.Date(2027, 3, 16, 13, 0, 0, 0, time.UTC); !tg.ScheduledAt.Equal(want) {
+			t.Fatalf("moved to %s, want %s (9:00 EDT)", tg.ScheduledAt, want)
+		}
+		if tg.Generation < 2 {
+			t.Fatalf("generation %d: the job was not planned again", tg.Generation)
+		}
+		v, _ = a.Calendar.View(ctx, owner, w.ID, calendar.Query{Mode: calendar.Week, Date: "2027-03-16", Zone: "Europe/Paris"})
+		if day := find(v, "2027-03-16"); len(day.Items) != 1 || day.Items[0].Local.Format("15:04") != "14:00" {
+			t.Fatalf("16 March in Paris: %+v", day.Items)
+		}
+		v, _ = a.Calendar.View(ctx, owner, w.ID, calendar.Query{Mode: calendar.List, Date: "2027-03-01", Filter: calendar.Filter{Status: model.TargetPublished}})
+		if v.Count != 0 {
+			t.Fatalf("the status filter let %d through", v.Count)
+		}
+		if _, err := a.Calendar.Move(ctx, owner, w.ID, p.Targets[0].ID, "2020-01-01"); model.KindOf(err) != model.KindInvalid {
+			t.Fatalf("a past day: %v", err)
+		}
+		if _, err := a.Calendar.Move(ctx, owner, w.ID, p.Targets[0].ID, "16/03/2027"); model.KindOf(err) != model.KindInvalid {
+			t.Fatalf("a bad date: %v", err)
+		}
+		if _, err := a.Calendar.View(ctx, owner, w.ID, calendar.Query{Zone: "Mars/Olympus"}); model.KindOf(err) != model.KindInvalid {
+			t.Fatalf("a bad zone: %v", err)
+		}
+		if _, err := a.Calendar.Move(ctx, owner, "01ARZ3NDEKTSV4RRFFQ69G5FAV", p.Targets[0].ID, "2027-03-17"); err == nil {
+			t.Fatal("moved through another workspace")
+		}
+	})
+}
+
+func find(v calendar.View, date string) calendar.CalDay {
+	for _, w := range v.Weeks {
+		for _, d := range w {
+			if d.Date == date {
+				return d
+			}
+		}
+	}
+	for _, d := range v.Days {
+		if d.Date == date {
+			return d
+		}
+	}
+	return calendar.CalDay{}
+}

@@ -1,0 +1,136 @@
+package web
+
+import (
+	"fmt"
+	"html"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"herald/internal/calendar"
+	"herald/internal/model"
+)
+
+// calendarRoutes registers the content calendar.
+func (h *handler) calendarRoutes(_ *http.ServeMux, route routeFunc) {
+	route("GET /w/{ws}/calendar", signedIn, h.calendarShow)
+	route("POST /w/{ws}/calendar/move", signedIn, h.calendarMove)
+}
+
+// calendarData is the calendar page.
+type calendarData struct {
+	calendar.View
+	Query    url.Values // the current view's parameters, for links that keep them
+	Statuses []model.TargetStatus
+	CanMove  bool
+	// Items is each day's list, rendered once here: a month holds
+	// thousands of posts, and a template action per field costs more than
+	// the page may (docs/BENCHMARKS.md).
+	Items map[string]template.HTML
+}
+
+// calendarQuery reads the view's parameters.
+func calendarQuery(q url.Values) calendar.Query {
+	return calendar.Query{Mode: q.Get("view"), Date: q.Get("date"), Zone: q.Get("zone"), Filter: calendar.Filter{
+		ChannelID: q.Get("channel"), Network: q.Get("network"), Status: model.TargetStatus(q.Get("status")), PillarID: q.Get("pillar"),
+		Label: q.Get("label"), AuthorID: q.Get("author")}}
+}
+
+// calendarShow renders a month, week, day or list view.
+func (h *handler) calendarShow(w http.ResponseWriter, r *http.Request, v *visit) {
+	h.renderCalendar(w, r, v, http.StatusOK, &form{Values: url.Values{}, Errors: map[string]string{}}, r.URL.Query())
+}
+
+func (h *handler) renderCalendar(w http.ResponseWriter, r *http.Request, v *visit, status int, f *form, q url.Values) {
+	m, ok := h.workspace(w, r, v)
+	if !ok {
+		return
+	}
+	view, err := h.d.Calendar.View(r.Context(), v.actor, m.Workspace.ID, calendarQuery(q))
+	if err != nil {
+		if model.KindOf(err) == model.KindInvalid {
+			// A bad parameter: show this month instead, with the reason.
+			f.Notice = sentence(model.AsError(err).Msg)
+			status, q = http.StatusBadRequest, url.Values{}
+			view, err = h.d.Calendar.View(r.Context(), v.actor, m.Workspace.ID, calendar.Query{})
+		}
+		if err != nil {
+			h.fail(w, r, v, err)
+			return
+		}
+	}
+	d := &calendarData{View: view, Query: q, CanMove: model.Can(m.Role, model.ActPostSchedule), Items: map[string]template.HTML{},
+		Statuses: []model.TargetStatus{model.TargetScheduled, model.TargetPublishing, model.TargetPublished, model.TargetFailed,
+			model.TargetPaused, model.TargetMissed, model.TargetUnconfirmed, model.TargetDraft}}
+	for _, week := range view.Weeks {
+		for _, day := range week {
+			d.Items[day.Date] = calendarItems(m.Workspace.ID, d.CanMove, day.Items)
+		}
+	}
+	for _, day := range view.Days {
+		d.Items[day.Date] = calendarItems(m.Workspace.ID, d.CanMove, day.Items)
+	}
+	h.render(w, r, v, status, "calendar", &page{Title: "Calendar", Section: "calendar", WS: &m, Form: f, Data: d})
+}
+
+// calendarMove moves a target to another day (the drag and drop, or the
+// keyboard's date field), keeping its time of day in its channel's zone.
+func (h *handler) calendarMove(w http.ResponseWriter, r *http.Request, v *visit) {
+	m, ok := h.workspace(w, r, v)
+	if !ok {
+		return
+	}
+	back, _ := url.ParseQuery(r.PostForm.Get("back"))
+	t, err := h.d.Calendar.Move(r.Context(), v.actor, m.Workspace.ID, r.PostForm.Get("target"), r.PostForm.Get("date"))
+	if err != nil {
+		f := newForm(r)
+		h.formFail(w, r, v, err, f, func(status int) { h.renderCalendar(w, r, v, status, f, back) })
+		return
+	}
+	h.setFlash(w, r, "success", "Moved to "+t.ScheduledAt.Format("Mon 2 Jan 2006 15:04 MST")+" (UTC); its time of day in the channel's zone is kept.")
+	redirect(w, r, "/w/"+m.Workspace.ID+"/calendar?"+back.Encode())
+}
+
+// Link is the calendar's address for view and date, keeping the filters
+// and the zone.
+func (d *calendarData) Link(view, date string) string {
+	q := url.Values{}
+	for k, v := range d.Query {
+		q[k] = v
+	}
+	q.Set("view", view)
+	q.Set("date", date)
+	return "?" + q.Encode()
+}
+
+// Back is the current view's parameters, for a form to return to it.
+func (d *calendarData) Back() string { return d.Query.Encode() }
+
+// calendarItems renders a day's items as a list (empty for none). Every
+// value is escaped here, as html/template would.
+func calendarItems(workspaceID string, canMove bool, items []calendar.Item) template.HTML {
+	if len(items) == 0 {
+		return ""
+	}
+	esc := html.EscapeString
+	var b strings.Builder
+	b.WriteString(`<ul class="cal-items">`)
+	for _, it := range items {
+		move := canMove && it.Movable
+		fmt.Fprintf(&b, `<li class="cal-item status-%s"`, esc(string(it.Status)))
+		if move {
+			fmt.Fprintf(&b, ` draggable="true" data-target="%s" data-day="%s"`, esc(it.TargetID), esc(it.Day))
+		}
+		fmt.Fprintf(&b, `><a href="/w/%s/posts/%s/edit"><time datetime="%s">%s</time> <span class="cal-channel">%s</span> <span class="cal-text">%s</span></a>`+
+			` <span class="badge cal-status">%s</span>`, esc(workspaceID), esc(it.PostID), esc(it.ISO), esc(it.Clock), esc(it.ChannelName),
+			esc(it.Text), esc(string(it.Status)))
+		if move {
+			fmt.Fprintf(&b, ` <button type="button" class="btn btn-secondary btn-sm cal-move-btn" data-move hidden>Move<span class="sr-only"> “%s”</span></button>`,
+				esc(it.Text))
+		}
+		b.WriteString(`</li>`)
+	}
+	b.WriteString(`</ul>`)
+	return template.HTML(b.String())
+}
