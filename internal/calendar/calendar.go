@@ -66,6 +66,8 @@ type Query struct {
 	Mode string // month (default), week, day, list
 	Date string // YYYY-MM-DD inside the period; "" for today
 	Zone string // an IANA zone, or ChannelZones (default)
+	// Colour is what an item's colour says: "channel" (default) or "pillar".
+	Colour string
 	Filter
 }
 
@@ -88,6 +90,7 @@ type Item struct {
 	Local                       time.Time // At in the item's display zone
 	Zone                        string    // that zone
 	Clock, Day, ISO             string    // Local as 15:04 and 2006-01-02, At in RFC 3339 (for pages)
+	Color                       string    // #rrggbb, by channel or by pillar
 	Text                        string    // the post's text, shortened
 	PillarID                    string
 	Movable                     bool // can be dragged to another day
@@ -117,7 +120,53 @@ type View struct {
 	From, To           time.Time
 	ZoneName           string // what the zone switch shows
 	ChannelZonesChosen bool
+	Colour             string // channel or pillar
+	Pillars            []model.Pillar
+	Mix                Mix   // the period's content mix
+	WeekMix            []Mix // month and week views: one per row of Weeks
 }
+
+// MixRow is one pillar's share of a period's posts ("" PillarID: none).
+type MixRow struct {
+	PillarID, Name, Color string
+	Count                 int
+	Share, Target         int  // percent of the period's posts; the pillar's aim
+	Over                  bool // more than 10 points above its aim
+}
+
+// Mix is how a period's posts divide among the content pillars.
+type Mix struct {
+	Total int
+	Rows  []MixRow
+}
+
+// overBy is how far above its target share a pillar may go before the
+// calendar warns.
+const overBy = 10
+
+// mixOf counts items per pillar against the pillars' target shares.
+func mixOf(items []Item, pillars []model.Pillar) Mix {
+	m := Mix{Total: len(items)}
+	counts := map[string]int{}
+	for _, it := range items {
+		counts[it.PillarID]++
+	}
+	for _, p := range pillars {
+		r := MixRow{PillarID: p.ID, Name: p.Name, Color: p.Color, Count: counts[p.ID], Target: p.TargetShare}
+		if m.Total > 0 {
+			r.Share = r.Count * 100 / m.Total
+		}
+		r.Over = r.Target > 0 && r.Share > r.Target+overBy
+		m.Rows = append(m.Rows, r)
+	}
+	if n := counts[""]; n > 0 {
+		m.Rows = append(m.Rows, MixRow{Name: "No pillar", Color: "#9ca3af", Count: n, Share: n * 100 / m.Total})
+	}
+	return m
+}
+
+// palette colours channels in order.
+var palette = []string{"#4f46e5", "#0891b2", "#16a34a", "#ca8a04", "#dc2626", "#9333ea", "#db2777", "#0d9488", "#ea580c", "#2563eb"}
 
 // Movable statuses: a target that is not out and not going out right now.
 var movable = []model.TargetStatus{model.TargetScheduled, model.TargetPaused, model.TargetMissed, model.TargetFailed, model.TargetDraft}
@@ -164,6 +213,12 @@ func (s *Service) View(ctx context.Context, a model.Actor, workspaceID string, q
 		return v, err
 	}
 	v.Channels = chans
+	if v.Colour = q.Colour; v.Colour != "pillar" {
+		v.Colour = "channel"
+	}
+	if v.Pillars, err = s.Store.Read().ListPillars(ctx, workspaceID); err != nil {
+		return v, err
+	}
 	// Every zone's day lies within 14 hours of UTC's.
 	v.From, v.To = first.Add(-14*time.Hour), last.AddDate(0, 0, 1).Add(14*time.Hour)
 	entries, err := s.Store.Read().CalendarEntries(ctx, workspaceID, v.From, v.To)
@@ -176,6 +231,7 @@ func (s *Service) View(ctx context.Context, a model.Actor, workspaceID string, q
 		if !ok {
 			continue
 		}
+		it.Color = colorOf(it, chans, v.Pillars, v.Colour)
 		d := civil(it.Local)
 		if d.Before(first) || d.After(last) {
 			continue
@@ -185,6 +241,21 @@ func (s *Service) View(ctx context.Context, a model.Actor, workspaceID string, q
 		v.Count++
 	}
 	s.layout(&v, byDay, anchor, first, last, today)
+	var all []Item
+	for _, w := range v.Weeks {
+		var week []Item
+		for _, d := range w {
+			if d.InRange {
+				week = append(week, d.Items...)
+			}
+		}
+		v.WeekMix = append(v.WeekMix, mixOf(week, v.Pillars))
+		all = append(all, week...)
+	}
+	for _, d := range v.Days {
+		all = append(all, d.Items...)
+	}
+	v.Mix = mixOf(all, v.Pillars)
 	v.ZoneName = v.Zone
 	if v.ChannelZonesChosen {
 		v.ZoneName = "each channel's own time zone"
@@ -299,6 +370,25 @@ func (s *Service) Move(ctx context.Context, a model.Actor, workspaceID, targetID
 		}
 	}
 	return t.Target, nil
+}
+
+// colorOf is an item's colour: its channel's place in the palette, or its
+// pillar's colour (grey without one).
+func colorOf(it Item, chans []model.Channel, pillars []model.Pillar, by string) string {
+	if by == "pillar" {
+		for _, p := range pillars {
+			if p.ID == it.PillarID && p.Color != "" {
+				return p.Color
+			}
+		}
+		return "#9ca3af"
+	}
+	for i, c := range chans {
+		if c.ID == it.ChannelID {
+			return palette[i%len(palette)]
+		}
+	}
+	return "#9ca3af"
 }
 
 func zoneOf(t model.Target, c model.Channel) string {

@@ -115,3 +115,65 @@ func find(v calendar.View, date string) calendar.CalDay {
 	}
 	return calendar.CalDay{}
 }
+
+// The content mix counts a period's posts per pillar against each pillar's
+// aim and flags one more than 10 points above it; colours follow pillars.
+func TestCalendarContentMix(t *testing.T) {
+	testenv.Each(t, func(t *testing.T, cfg config.Config) {
+		ctx := context.Background()
+		cfg.Roles = []string{"web"}
+		a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { a.Close() })
+		a.Providers.Register(fake.New())
+		u, err := a.Accounts.Setup(ctx, model.Actor{}, account.NewUser{Email: "owner@example.com", Name: "Owner", Password: "correct horse battery"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		owner := model.Actor{UserID: u.ID, Email: u.Email, IsAdmin: true, Via: "web"}
+		w, _ := a.Workspaces.Create(ctx, owner, "Acme")
+		ch, err := a.Channels.Connect(ctx, owner, w.ID, "fake", map[string]string{"handle": "acme"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		promo, err := a.Compose.SavePillar(ctx, owner, w.ID, model.Pillar{Name: "Promotional", Color: "#dc2626", TargetShare: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		help, err := a.Compose.SavePillar(ctx, owner, w.ID, model.Pillar{Name: "Helpful", Color: "#16a34a", TargetShare: 80})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 3 promotional, 1 helpful, 1 without a pillar in June 2027.
+		for i, pillar := range []string{promo.ID, promo.ID, promo.ID, help.ID, ""} {
+			p, err := a.Compose.Create(ctx, owner, w.ID, compose.Draft{Base: model.Content{Text: "Post"}, Channels: []string{ch.ID}, PillarID: pillar})
+			if err != nil {
+				t.Fatal(err)
+			}
+			at := time.Date(2027, 6, 2+i, 12, 0, 0, 0, time.UTC)
+			if _, err := a.Publish.Schedule(ctx, owner, w.ID, p.ID, publish.Request{Mode: publish.ModeAt, At: at}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		v, err := a.Calendar.View(ctx, owner, w.ID, calendar.Query{Date: "2027-06-01", Colour: "pillar"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := map[string]calendar.MixRow{}
+		for _, r := range v.Mix.Rows {
+			rows[r.Name] = r
+		}
+		if v.Mix.Total != 5 || rows["Promotional"].Share != 60 || !rows["Promotional"].Over || rows["Helpful"].Share != 20 || rows["Helpful"].Over ||
+			rows["No pillar"].Count != 1 {
+			t.Fatalf("mix %+v", v.Mix)
+		}
+		if len(v.WeekMix) != len(v.Weeks) || v.WeekMix[0].Total != 5 {
+			t.Fatalf("week mixes %+v", v.WeekMix)
+		}
+		if it := find(v, "2027-06-02").Items[0]; it.Color != "#dc2626" {
+			t.Fatalf("pillar colour %q", it.Color)
+		}
+	})
+}

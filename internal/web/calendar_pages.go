@@ -32,7 +32,7 @@ type calendarData struct {
 
 // calendarQuery reads the view's parameters.
 func calendarQuery(q url.Values) calendar.Query {
-	return calendar.Query{Mode: q.Get("view"), Date: q.Get("date"), Zone: q.Get("zone"), Filter: calendar.Filter{
+	return calendar.Query{Mode: q.Get("view"), Date: q.Get("date"), Zone: q.Get("zone"), Colour: q.Get("colour"), Filter: calendar.Filter{
 		ChannelID: q.Get("channel"), Network: q.Get("network"), Status: model.TargetStatus(q.Get("status")), PillarID: q.Get("pillar"),
 		Label: q.Get("label"), AuthorID: q.Get("author")}}
 }
@@ -122,7 +122,8 @@ func calendarItems(workspaceID string, canMove bool, items []calendar.Item) temp
 		if move {
 			fmt.Fprintf(&b, ` draggable="true" data-target="%s" data-day="%s"`, esc(it.TargetID), esc(it.Day))
 		}
-		fmt.Fprintf(&b, `><a href="/w/%s/posts/%s/edit"><time datetime="%s">%s</time> <span class="cal-channel">%s</span> <span class="cal-text">%s</span></a>`+
+		fmt.Fprintf(&b, `><svg class="cal-dot" width="8" height="8" aria-hidden="true"><circle cx="4" cy="4" r="4" fill="%s"/></svg>`, esc(it.Color))
+		fmt.Fprintf(&b, `<a href="/w/%s/posts/%s/edit"><time datetime="%s">%s</time> <span class="cal-channel">%s</span> <span class="cal-text">%s</span></a>`+
 			` <span class="badge cal-status">%s</span>`, esc(workspaceID), esc(it.PostID), esc(it.ISO), esc(it.Clock), esc(it.ChannelName),
 			esc(it.Text), esc(string(it.Status)))
 		if move {
@@ -132,5 +133,25 @@ func calendarItems(workspaceID string, canMove bool, items []calendar.Item) temp
 		b.WriteString(`</li>`)
 	}
 	b.WriteString(`</ul>`)
+	return template.HTML(b.String())
+}
+
+// mixBar draws a period's content mix as one stacked SVG bar in the
+// pillars' colours; the page's table next to it carries the numbers.
+func mixBar(m calendar.Mix) template.HTML {
+	if m.Total == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(`<svg class="cal-mixbar" viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true">`)
+	x := 0.0
+	for _, r := range m.Rows {
+		w := float64(r.Count) * 100 / float64(m.Total)
+		if w > 0 {
+			fmt.Fprintf(&b, `<rect x="%.2f" y="0" width="%.2f" height="4" fill="%s"/>`, x, w, html.EscapeString(r.Color))
+		}
+		x += w
+	}
+	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }

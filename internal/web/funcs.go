@@ -34,6 +34,7 @@ func (h *handler) funcs() template.FuncMap {
 		"dict":        dict,
 		"add":         func(a, b int) int { return a + b },
 		"list":        func(items ...string) []string { return items },
+		"mixbar":      mixBar,
 		"statusLabel": statusLabel,
 		"copyfield": func(id, value, label string) map[string]string {
 			return map[string]string{"ID": id, "Value": value, "Label": label}
