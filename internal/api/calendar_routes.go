@@ -13,6 +13,9 @@ func (s *server) calendarRoutes() []route {
 	return []route{
 		{http.MethodGet, ws + "/calendar", model.ScopePostsRead, false, s.calendarGet},
 		{http.MethodPost, ws + "/calendar/moves", model.ScopePostsWrite, false, s.calendarMove},
+		{http.MethodPost, ws + "/calendar/entries", model.ScopePostsWrite, true, s.calendarEntryCreate},
+		{http.MethodPut, ws + "/calendar/entries/{id}", model.ScopePostsWrite, false, s.calendarEntryUpdate},
+		{http.MethodDelete, ws + "/calendar/entries/{id}", model.ScopePostsWrite, false, s.calendarEntryDelete},
 	}
 }
 
@@ -39,14 +42,81 @@ type calendarDayView struct {
 
 // calendarView is a calendar period.
 type calendarView struct {
-	View      string            `json:"view"`
-	Zone      string            `json:"zone"`
-	Date      string            `json:"date"`
-	Prev      string            `json:"prev"`
-	Next      string            `json:"next"`
-	Count     int               `json:"count"`
-	EmptyDays int               `json:"empty_days"`
-	Days      []calendarDayView `json:"days"`
+	View      string              `json:"view"`
+	Zone      string              `json:"zone"`
+	Date      string              `json:"date"`
+	Prev      string              `json:"prev"`
+	Next      string              `json:"next"`
+	Count     int                 `json:"count"`
+	EmptyDays int                 `json:"empty_days"`
+	Days      []calendarDayView   `json:"days"`
+	Entries   []calendarEntryView `json:"entries"`
+}
+
+// calendarEntryView is a note, event, holiday or launch date.
+type calendarEntryView struct {
+	ID        string `json:"id"`
+	Kind      string `json:"kind"`
+	Title     string `json:"title"`
+	Starts    string `json:"starts"`
+	Ends      string `json:"ends"`
+	Note      string `json:"note"`
+	CreatedBy string `json:"created_by"`
+	UpdatedAt string `json:"updated_at"`
+}
+
+func viewEntry(e model.CalendarEntry) calendarEntryView {
+	return calendarEntryView{ID: e.ID, Kind: e.Kind, Title: e.Title, Starts: e.Starts, Ends: e.Ends, Note: e.Note, CreatedBy: e.CreatedBy,
+		UpdatedAt: stamp(e.UpdatedAt)}
+}
+
+// calendarEntryIn is the body that creates or changes an entry.
+type calendarEntryIn struct {
+	Kind   string `json:"kind"`
+	Title  string `json:"title"`
+	Starts string `json:"starts"`
+	Ends   string `json:"ends"`
+	Note   string `json:"note"`
+}
+
+func (s *server) saveEntry(c *call, ws, id string, status int) (reply, error) {
+	var in calendarEntryIn
+	if err := c.decode(&in); err != nil {
+		return reply{}, err
+	}
+	e, err := s.d.Calendar.SaveEntry(c.ctx(), c.actor, ws, model.CalendarEntry{ID: id, Kind: in.Kind, Title: in.Title, Starts: in.Starts,
+		Ends: in.Ends, Note: in.Note})
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{status: status, body: viewEntry(e)}, nil
+}
+
+// calendarEntryCreate adds a note, event, holiday or launch date.
+func (s *server) calendarEntryCreate(c *call) (reply, error) {
+	ws, err := c.id("ws", "workspace")
+	if err != nil {
+		return reply{}, err
+	}
+	return s.saveEntry(c, ws, "", http.StatusCreated)
+}
+
+// calendarEntryUpdate replaces an entry's fields.
+func (s *server) calendarEntryUpdate(c *call) (reply, error) {
+	ws, id, err := c.wsAnd("calendar entry")
+	if err != nil {
+		return reply{}, err
+	}
+	return s.saveEntry(c, ws, id, http.StatusOK)
+}
+
+// calendarEntryDelete removes an entry.
+func (s *server) calendarEntryDelete(c *call) (reply, error) {
+	ws, id, err := c.wsAnd("calendar entry")
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{status: http.StatusNoContent}, s.d.Calendar.DeleteEntry(c.ctx(), c.actor, ws, id)
 }
 
 // calendarGet answers a period of the calendar, day by day.
@@ -63,7 +133,10 @@ func (s *server) calendarGet(c *call) (reply, error) {
 		return reply{}, err
 	}
 	out := calendarView{View: v.Mode, Zone: v.Zone, Date: v.Date, Prev: v.Prev, Next: v.Next, Count: v.Count, EmptyDays: v.EmptyDays,
-		Days: []calendarDayView{}}
+		Days: []calendarDayView{}, Entries: []calendarEntryView{}}
+	for _, e := range v.Entries {
+		out.Entries = append(out.Entries, viewEntry(e))
+	}
 	days := v.Days
 	for _, w := range v.Weeks {
 		for _, d := range w {

@@ -432,6 +432,13 @@ func (mx *matrix) cases() []actionCase {
 					t.Fatal(err)
 				}
 			}},
+		{action: model.ActCalendarEdit, prepare: none,
+			web: func(m *member, _ target) *http.Request {
+				return mx.form(m, ws+"/calendar/entries", url.Values{"kind": {"note"}, "title": {"Matrix check"}, "starts": {"2027-01-04"}})
+			},
+			api: func(m *member, _ target) *http.Request {
+				return mx.json("POST", api+"/calendar/entries", `{"kind":"event","title":"Matrix check","starts":"2027-01-04"}`)
+			}},
 		{action: model.ActSlotsManage, prepare: channel,
 			web: func(m *member, tg target) *http.Request {
 				return mx.form(m, ws+"/channels/"+tg.channelID+"/queue/slots",

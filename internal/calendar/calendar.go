@@ -101,7 +101,8 @@ type CalDay struct {
 	Date    string // YYYY-MM-DD
 	Label   time.Time
 	Items   []Item
-	InRange bool // inside the month (month view) or the period
+	Entries []model.CalendarEntry // notes, events, holidays, launch dates on this day
+	InRange bool                  // inside the month (month view) or the period
 	Today   bool
 }
 
@@ -116,6 +117,7 @@ type View struct {
 	Channels           []model.Channel
 	Filter             Filter
 	Count              int
+	Entries            []model.CalendarEntry // the period's, each once
 	EmptyDays          int // days of the period without any post (gaps)
 	From, To           time.Time
 	ZoneName           string // what the zone switch shows
@@ -240,6 +242,9 @@ func (s *Service) View(ctx context.Context, a model.Actor, workspaceID string, q
 		byDay[key] = append(byDay[key], it)
 		v.Count++
 	}
+	if v.Entries, err = s.Store.Read().CalendarEntriesBetween(ctx, workspaceID, first.Format(time.DateOnly), last.Format(time.DateOnly)); err != nil {
+		return v, err
+	}
 	s.layout(&v, byDay, anchor, first, last, today)
 	var all []Item
 	for _, w := range v.Weeks {
@@ -293,6 +298,11 @@ func (s *Service) layout(v *View, byDay map[string][]Item, anchor, first, last, 
 	mk := func(d time.Time, in bool) CalDay {
 		key := d.Format(time.DateOnly)
 		cd := CalDay{Date: key, Label: d, Items: byDay[key], InRange: in, Today: d.Equal(today)}
+		for _, e := range v.Entries {
+			if e.Starts <= key && key <= e.Ends {
+				cd.Entries = append(cd.Entries, e)
+			}
+		}
 		if in && len(cd.Items) == 0 {
 			v.EmptyDays++
 		}
@@ -313,7 +323,7 @@ func (s *Service) layout(v *View, byDay map[string][]Item, anchor, first, last, 
 	case List:
 		for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
 			cd := mk(d, true)
-			if len(cd.Items) > 0 {
+			if len(cd.Items) > 0 || len(cd.Entries) > 0 {
 				v.Days = append(v.Days, cd)
 			}
 		}

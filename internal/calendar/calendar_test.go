@@ -177,3 +177,64 @@ func TestCalendarContentMix(t *testing.T) {
 		}
 	})
 }
+
+// Notes, events, holidays and launch dates sit on their days; bad input is
+// refused field by field.
+func TestCalendarEntries(t *testing.T) {
+	testenv.Each(t, func(t *testing.T, cfg config.Config) {
+		ctx := context.Background()
+		cfg.Roles = []string{"web"}
+		a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { a.Close() })
+		u, err := a.Accounts.Setup(ctx, model.Actor{}, account.NewUser{Email: "owner@example.com", Name: "Owner", Password: "correct horse battery"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		owner := model.Actor{UserID: u.ID, Email: u.Email, IsAdmin: true, Via: "web"}
+		w, _ := a.Workspaces.Create(ctx, owner, "Acme")
+		for _, c := range []struct {
+			e     model.CalendarEntry
+			field string
+		}{
+			{model.CalendarEntry{Kind: "party", Title: "x", Starts: "2027-07-01"}, "kind"},
+			{model.CalendarEntry{Kind: "note", Title: " ", Starts: "2027-07-01"}, "title"},
+			{model.CalendarEntry{Kind: "note", Title: "x", Starts: "1 July"}, "starts"},
+			{model.CalendarEntry{Kind: "note", Title: "x", Starts: "2027-07-02", Ends: "2027-07-01"}, "ends"},
+			{model.CalendarEntry{Kind: "note", Title: "x", Starts: "2027-07-01", Ends: "2029-07-01"}, "ends"},
+		} {
+			_, err := a.Calendar.SaveEntry(ctx, owner, w.ID, c.e)
+			if model.KindOf(err) != model.KindInvalid || model.AsError(err).Field != c.field {
+				t.Errorf("%+v: %v, want invalid %s", c.e, err, c.field)
+			}
+		}
+		launch, err := a.Calendar.SaveEntry(ctx, owner, w.ID, model.CalendarEntry{Kind: "launch", Title: "Summer range", Starts: "2027-07-05", Ends: "2027-07-07"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := a.Calendar.View(ctx, owner, w.ID, calendar.Query{Date: "2027-07-01"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(v.Entries) != 1 || len(find(v, "2027-07-06").Entries) != 1 || len(find(v, "2027-07-08").Entries) != 0 {
+			t.Fatalf("entries %+v", v.Entries)
+		}
+		launch.Title = "Summer range, moved"
+		launch.Starts, launch.Ends = "2027-07-10", ""
+		if launch, err = a.Calendar.SaveEntry(ctx, owner, w.ID, launch); err != nil || launch.Ends != "2027-07-10" {
+			t.Fatalf("update: %+v %v", launch, err)
+		}
+		other, _ := a.Workspaces.Create(ctx, owner, "Other")
+		if err := a.Calendar.DeleteEntry(ctx, owner, other.ID, launch.ID); model.KindOf(err) != model.KindNotFound {
+			t.Fatalf("deleted through another workspace: %v", err)
+		}
+		if err := a.Calendar.DeleteEntry(ctx, owner, w.ID, launch.ID); err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := a.Calendar.View(ctx, owner, w.ID, calendar.Query{Date: "2027-07-01"}); len(v.Entries) != 0 {
+			t.Fatal("the entry is still there")
+		}
+	})
+}

@@ -30,6 +30,7 @@ const (
 	ActPostSchedule     Action = "post.schedule"
 	ActPublishPause     Action = "publish.pause"
 	ActSlotsManage      Action = "slots.manage"
+	ActCalendarEdit     Action = "calendar.edit"
 )
 
 // ActionInfo describes an action for documentation and UI help.
@@ -67,6 +68,7 @@ var Permissions = []ActionInfo{
 	{ActPostSchedule, "Schedule, publish now, queue, cancel and retry posts", []Role{RoleOwner, RoleAdmin, RoleManager, RoleEditor}},
 	{ActPublishPause, "Pause and resume publishing for the workspace or a channel", []Role{RoleOwner, RoleAdmin, RoleManager}},
 	{ActSlotsManage, "Change a channel's weekly posting slots", []Role{RoleOwner, RoleAdmin, RoleManager}},
+	{ActCalendarEdit, "Add, change and remove calendar notes, events, holidays and launch dates", writers},
 }
 
 // writers are the roles that create content.

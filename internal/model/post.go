@@ -249,3 +249,18 @@ const (
 	SnippetTemplate SnippetKind = "template" // text with {{workspace}}, {{date}} and custom variables
 	SnippetHashtags SnippetKind = "hashtags" // a hashtag group
 )
+
+// CalendarEntry is something on a workspace's calendar that is not a post:
+// a note, an event, a holiday or a launch date, on one day or several.
+type CalendarEntry struct {
+	ID          string
+	WorkspaceID string
+	Kind        string // note, event, holiday, launch
+	Title       string
+	Starts      string // YYYY-MM-DD
+	Ends        string // YYYY-MM-DD, the last day (inclusive)
+	Note        string
+	CreatedBy   string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}

@@ -55,3 +55,52 @@ func (q *Queries) CalendarEntries(ctx context.Context, workspaceID string, from,
 	}
 	return out, wrap("calendar entries", rows.Err())
 }
+
+const entryCols = `id, workspace_id, kind, title, starts_on, ends_on, note, created_by, created_at, updated_at`
+
+func scanEntry(row interface{ Scan(...any) error }) (model.CalendarEntry, error) {
+	var e model.CalendarEntry
+	err := row.Scan(&e.ID, &e.WorkspaceID, &e.Kind, &e.Title, &e.Starts, &e.Ends, &e.Note, &e.CreatedBy, tm(&e.CreatedAt), tm(&e.UpdatedAt))
+	return e, err
+}
+
+// PutCalendarEntry inserts or updates an entry (by ID, within its workspace).
+func (q *Queries) PutCalendarEntry(ctx context.Context, e model.CalendarEntry) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO calendar_entries (`+entryCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
+		ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, title = excluded.title, starts_on = excluded.starts_on,
+		ends_on = excluded.ends_on, note = excluded.note, updated_at = excluded.updated_at
+		WHERE calendar_entries.workspace_id = excluded.workspace_id`,
+		e.ID, e.WorkspaceID, e.Kind, e.Title, e.Starts, e.Ends, e.Note, e.CreatedBy, ts(e.CreatedAt), ts(e.UpdatedAt))
+	return wrap("put calendar entry", err)
+}
+
+// CalendarEntry loads one entry of a workspace.
+func (q *Queries) CalendarEntry(ctx context.Context, workspaceID, id string) (model.CalendarEntry, error) {
+	e, err := scanEntry(q.q.QueryRowContext(ctx, `SELECT `+entryCols+` FROM calendar_entries WHERE workspace_id = $1 AND id = $2`, workspaceID, id))
+	return e, wrap("calendar entry", err)
+}
+
+// DeleteCalendarEntry removes an entry of a workspace.
+func (q *Queries) DeleteCalendarEntry(ctx context.Context, workspaceID, id string) error {
+	return q.execOne(ctx, "delete calendar entry", `DELETE FROM calendar_entries WHERE workspace_id = $1 AND id = $2`, workspaceID, id)
+}
+
+// CalendarEntriesBetween lists a workspace's entries that touch the days
+// from..to (YYYY-MM-DD, inclusive), by first day.
+func (q *Queries) CalendarEntriesBetween(ctx context.Context, workspaceID, from, to string) ([]model.CalendarEntry, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT `+entryCols+` FROM calendar_entries WHERE workspace_id = $1 AND starts_on <= $3 AND ends_on >= $2
+		ORDER BY starts_on, title, id LIMIT 1000`, workspaceID, from, to)
+	if err != nil {
+		return nil, wrap("calendar entries between", err)
+	}
+	defer rows.Close()
+	var out []model.CalendarEntry
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, wrap("calendar entries between", err)
+		}
+		out = append(out, e)
+	}
+	return out, wrap("calendar entries between", rows.Err())
+}

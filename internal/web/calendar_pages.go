@@ -16,6 +16,9 @@ import (
 func (h *handler) calendarRoutes(_ *http.ServeMux, route routeFunc) {
 	route("GET /w/{ws}/calendar", signedIn, h.calendarShow)
 	route("POST /w/{ws}/calendar/move", signedIn, h.calendarMove)
+	route("POST /w/{ws}/calendar/entries", signedIn, h.calendarEntrySave)
+	route("POST /w/{ws}/calendar/entries/{id}", signedIn, h.calendarEntrySave)
+	route("POST /w/{ws}/calendar/entries/{id}/delete", signedIn, h.calendarEntryDelete)
 }
 
 // calendarData is the calendar page.
@@ -24,6 +27,8 @@ type calendarData struct {
 	Query    url.Values // the current view's parameters, for links that keep them
 	Statuses []model.TargetStatus
 	CanMove  bool
+	CanEdit  bool // calendar entries
+	Kinds    []string
 	// Items is each day's list, rendered once here: a month holds
 	// thousands of posts, and a template action per field costs more than
 	// the page may (docs/BENCHMARKS.md).
@@ -61,6 +66,7 @@ func (h *handler) renderCalendar(w http.ResponseWriter, r *http.Request, v *visi
 		}
 	}
 	d := &calendarData{View: view, Query: q, CanMove: model.Can(m.Role, model.ActPostSchedule), Items: map[string]template.HTML{},
+		CanEdit: model.Can(m.Role, model.ActCalendarEdit), Kinds: calendar.EntryKinds,
 		Statuses: []model.TargetStatus{model.TargetScheduled, model.TargetPublishing, model.TargetPublished, model.TargetFailed,
 			model.TargetPaused, model.TargetMissed, model.TargetUnconfirmed, model.TargetDraft}}
 	for _, week := range view.Weeks {
@@ -154,4 +160,39 @@ func mixBar(m calendar.Mix) template.HTML {
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// calendarEntrySave adds a note, event, holiday or launch date, or changes
+// one (with {id}).
+func (h *handler) calendarEntrySave(w http.ResponseWriter, r *http.Request, v *visit) {
+	m, ok := h.workspace(w, r, v)
+	if !ok {
+		return
+	}
+	back, _ := url.ParseQuery(r.PostForm.Get("back"))
+	f := r.PostForm
+	e := model.CalendarEntry{ID: r.PathValue("id"), Kind: f.Get("kind"), Title: f.Get("title"), Starts: f.Get("starts"), Ends: f.Get("ends"),
+		Note: f.Get("note")}
+	if _, err := h.d.Calendar.SaveEntry(r.Context(), v.actor, m.Workspace.ID, e); err != nil {
+		form := newForm(r)
+		h.formFail(w, r, v, err, form, func(status int) { h.renderCalendar(w, r, v, status, form, back) })
+		return
+	}
+	h.setFlash(w, r, "success", "“"+strings.TrimSpace(e.Title)+"” is on the calendar.")
+	redirect(w, r, "/w/"+m.Workspace.ID+"/calendar?"+back.Encode())
+}
+
+// calendarEntryDelete removes a calendar entry.
+func (h *handler) calendarEntryDelete(w http.ResponseWriter, r *http.Request, v *visit) {
+	m, ok := h.workspace(w, r, v)
+	if !ok {
+		return
+	}
+	back, _ := url.ParseQuery(r.PostForm.Get("back"))
+	if err := h.d.Calendar.DeleteEntry(r.Context(), v.actor, m.Workspace.ID, r.PathValue("id")); err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	h.setFlash(w, r, "success", "The calendar entry is removed.")
+	redirect(w, r, "/w/"+m.Workspace.ID+"/calendar?"+back.Encode())
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"herald/internal/calendar"
 	"herald/internal/channel"
 	"herald/internal/compose"
 	"herald/internal/model"
@@ -262,4 +263,31 @@ func TestCalendarPageAndMoveForm(t *testing.T) {
 	mustContain(t, p, "is not a time zone")
 	p = c.post(base+"/move", url.Values{"target": {"01ARZ3NDEKTSV4RRFFQ69G5FAV"}, "date": {"2027-03-16"}})
 	wantStatus(t, p, http.StatusNotFound)
+}
+
+// Calendar entries from the page: added, shown on their day, refused with
+// the typed values kept, removed.
+func TestCalendarEntriesPage(t *testing.T) {
+	e := newEnv(t)
+	c := e.owner()
+	w := e.workspace("owner@example.test", "Acme")
+	base := "/w/" + w.ID + "/calendar"
+	back := "date=2027-07-01"
+	p := c.post(base+"/entries", url.Values{"kind": {"holiday"}, "title": {"Founders' day"}, "starts": {"2027-07-09"}, "ends": {"2027-07-08"}, "back": {back}})
+	wantStatus(t, p, http.StatusBadRequest)
+	mustContain(t, p, "is before the first")
+	if !strings.Contains(p.body, `value="Founders&#39; day"`) {
+		t.Fatal("the typed title is not kept after a refusal")
+	}
+	p = c.submit(base+"/entries", url.Values{"kind": {"holiday"}, "title": {"Founders' day"}, "starts": {"2027-07-09"}, "back": {back}})
+	mustContain(t, p, "is on the calendar", "Founders' day")
+	if !strings.Contains(p.body, `data-date="2027-07-09"`) {
+		t.Fatal("not back on July 2027")
+	}
+	list, err := e.a.Calendar.View(context.Background(), e.actor("owner@example.test"), w.ID, calendar.Query{Date: "2027-07-01"})
+	if err != nil || len(list.Entries) != 1 {
+		t.Fatalf("entries %v %v", list.Entries, err)
+	}
+	p = c.submit(base+"/entries/"+list.Entries[0].ID+"/delete", url.Values{"back": {back}})
+	mustContain(t, p, "The calendar entry is removed.")
 }
