@@ -118,7 +118,7 @@ type View struct {
 	Filter             Filter
 	Count              int
 	Entries            []model.CalendarEntry // the period's, each once
-	EmptyDays          int // days of the period without any post (gaps)
+	EmptyDays          int                   // days of the period without any post (gaps)
 	From, To           time.Time
 	ZoneName           string // what the zone switch shows
 	ChannelZonesChosen bool
