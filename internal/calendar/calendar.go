@@ -102,6 +102,7 @@ type CalDay struct {
 	Label   time.Time
 	Items   []Item
 	Entries []model.CalendarEntry // notes, events, holidays, launch dates on this day
+	Ghosts  []Ghost               // week and day views: free posting slots
 	InRange bool                  // inside the month (month view) or the period
 	Today   bool
 }
@@ -126,6 +127,14 @@ type View struct {
 	Pillars            []model.Pillar
 	Mix                Mix   // the period's content mix
 	WeekMix            []Mix // month and week views: one per row of Weeks
+}
+
+// Ghost is a channel's posting slot with nothing planned in it yet.
+type Ghost struct {
+	ChannelID, ChannelName string
+	Zone                   string // the channel's
+	Local                  time.Time
+	At                     string // YYYY-MM-DDTHH:MM in Zone, for the composer
 }
 
 // MixRow is one pillar's share of a period's posts ("" PillarID: none).
@@ -245,7 +254,21 @@ func (s *Service) View(ctx context.Context, a model.Actor, workspaceID string, q
 	if v.Entries, err = s.Store.Read().CalendarEntriesBetween(ctx, workspaceID, first.Format(time.DateOnly), last.Format(time.DateOnly)); err != nil {
 		return v, err
 	}
+	var ghosts map[string][]Ghost
+	if v.Mode == Week || v.Mode == Day {
+		if ghosts, err = s.ghosts(ctx, chans, q.Filter, byDay, first, last); err != nil {
+			return v, err
+		}
+	}
 	s.layout(&v, byDay, anchor, first, last, today)
+	for _, w := range v.Weeks {
+		for i := range w {
+			w[i].Ghosts = ghosts[w[i].Date]
+		}
+	}
+	for i := range v.Days {
+		v.Days[i].Ghosts = ghosts[v.Days[i].Date]
+	}
 	var all []Item
 	for _, w := range v.Weeks {
 		var week []Item
@@ -380,6 +403,53 @@ func (s *Service) Move(ctx context.Context, a model.Actor, workspaceID, targetID
 		}
 	}
 	return t.Target, nil
+}
+
+// ghosts lists, per date, the free future posting slots of the channels
+// the filter lets through, each on its date in its channel's zone.
+func (s *Service) ghosts(ctx context.Context, chans []model.Channel, f Filter, byDay map[string][]Item, first, last time.Time) (map[string][]Ghost, error) {
+	taken := map[string]bool{} // channel + instant (minute)
+	for _, items := range byDay {
+		for _, it := range items {
+			taken[it.ChannelID+it.At.UTC().Format("2006-01-02T15:04")] = true
+		}
+	}
+	now := s.now()
+	out := map[string][]Ghost{}
+	for _, c := range chans {
+		if (f.ChannelID != "" && c.ID != f.ChannelID) || (f.Network != "" && c.Network != f.Network) || f.Status != "" {
+			continue
+		}
+		slots, err := s.Store.Read().Slots(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(slots) == 0 {
+			continue
+		}
+		loc, err := schedule.LoadZone(c.TimeZone)
+		if err != nil {
+			loc = time.UTC
+		}
+		for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
+			for _, sl := range slots {
+				if time.Weekday(sl[0]) != d.Weekday() {
+					continue
+				}
+				local := time.Date(d.Year(), d.Month(), d.Day(), sl[1]/60, sl[1]%60, 0, 0, loc)
+				if local.Before(now) || taken[c.ID+local.UTC().Format("2006-01-02T15:04")] {
+					continue
+				}
+				key := d.Format(time.DateOnly)
+				out[key] = append(out[key], Ghost{ChannelID: c.ID, ChannelName: c.Name, Zone: loc.String(), Local: local,
+					At: local.Format("2006-01-02T15:04")})
+			}
+		}
+	}
+	for k := range out {
+		slices.SortFunc(out[k], func(a, b Ghost) int { return a.Local.Compare(b.Local) })
+	}
+	return out, nil
 }
 
 // colorOf is an item's colour: its channel's place in the palette, or its

@@ -15,6 +15,7 @@ import (
 	"herald/internal/model"
 	"herald/internal/provider/fake"
 	"herald/internal/publish"
+	"herald/internal/schedule"
 	"herald/internal/testenv"
 )
 
@@ -80,6 +81,25 @@ func TestCalendarViewAndMove(t *testing.T) {
 		v, _ = a.Calendar.View(ctx, owner, w.ID, calendar.Query{Mode: calendar.Week, Date: "2027-03-16", Zone: "Europe/Paris"})
 		if day := find(v, "2027-03-16"); len(day.Items) != 1 || day.Items[0].Local.Format("15:04") != "14:00" {
 			t.Fatalf("16 March in Paris: %+v", day.Items)
+		}
+		// Free posting slots show in the week view, in the channel's zone,
+		// and not where a post is already planned.
+		if _, err := a.Publish.SetSlots(ctx, owner, w.ID, ch.ID, []schedule.Slot{{Weekday: time.Tuesday, Minute: 9 * 60}, {Weekday: time.Wednesday, Minute: 10 * 60}}, false); err != nil {
+			t.Fatal(err)
+		}
+		v, _ = a.Calendar.View(ctx, owner, w.ID, calendar.Query{Mode: calendar.Week, Date: "2027-03-16"})
+		if g := find(v, "2027-03-17").Ghosts; len(g) != 1 || g[0].At != "2027-03-17T10:00" || g[0].Zone != "America/New_York" {
+			t.Fatalf("ghosts on Wednesday: %+v", g)
+		}
+		if g := find(v, "2027-03-16").Ghosts; len(g) != 0 {
+			t.Fatalf("Tuesday's 9:00 slot holds the post, yet shows free: %+v", g)
+		}
+		if _, err := a.Calendar.Move(ctx, owner, w.ID, p.Targets[0].ID, "2027-03-18"); err != nil {
+			t.Fatal(err)
+		}
+		v, _ = a.Calendar.View(ctx, owner, w.ID, calendar.Query{Mode: calendar.Week, Date: "2027-03-16"})
+		if g := find(v, "2027-03-16").Ghosts; len(g) != 1 || g[0].At != "2027-03-16T09:00" {
+			t.Fatalf("Tuesday's slot after the post left it: %+v", g)
 		}
 		v, _ = a.Calendar.View(ctx, owner, w.ID, calendar.Query{Mode: calendar.List, Date: "2027-03-01", Filter: calendar.Filter{Status: model.TargetPublished}})
 		if v.Count != 0 {

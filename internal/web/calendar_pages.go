@@ -28,6 +28,7 @@ type calendarData struct {
 	Statuses []model.TargetStatus
 	CanMove  bool
 	CanEdit  bool // calendar entries
+	CanWrite bool // posts: the "write a post for this day" links
 	Kinds    []string
 	// Items is each day's list, rendered once here: a month holds
 	// thousands of posts, and a template action per field costs more than
@@ -66,7 +67,7 @@ func (h *handler) renderCalendar(w http.ResponseWriter, r *http.Request, v *visi
 		}
 	}
 	d := &calendarData{View: view, Query: q, CanMove: model.Can(m.Role, model.ActPostSchedule), Items: map[string]template.HTML{},
-		CanEdit: model.Can(m.Role, model.ActCalendarEdit), Kinds: calendar.EntryKinds,
+		CanEdit: model.Can(m.Role, model.ActCalendarEdit), CanWrite: model.Can(m.Role, model.ActPostEdit), Kinds: calendar.EntryKinds,
 		Statuses: []model.TargetStatus{model.TargetScheduled, model.TargetPublishing, model.TargetPublished, model.TargetFailed,
 			model.TargetPaused, model.TargetMissed, model.TargetUnconfirmed, model.TargetDraft}}
 	for _, week := range view.Weeks {

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"herald/internal/compose"
 	"herald/internal/model"
+	"herald/internal/schedule"
 )
 
 // composerRoutes registers the composer: the editor page and the endpoints
@@ -92,6 +94,21 @@ func (h *handler) composerEdit(w http.ResponseWriter, r *http.Request, v *visit)
 }
 
 // draftOf turns a saved post back into the composer's input.
+// presetQuery carries a time chosen on the calendar (?at=YYYY-MM-DDTHH:MM
+// and ?zone=) from the new-post page through saving to the scheduling
+// panel; anything malformed is dropped.
+func presetQuery(r *http.Request) string {
+	at, zone := r.URL.Query().Get("at"), r.URL.Query().Get("zone")
+	if _, err := time.Parse("2006-01-02T15:04", at); err != nil {
+		return ""
+	}
+	q := url.Values{"at": {at}}
+	if _, err := schedule.LoadZone(zone); zone != "" && err == nil {
+		q.Set("zone", zone)
+	}
+	return "?" + q.Encode()
+}
+
 func draftOf(p model.Post) compose.Draft {
 	d := compose.Draft{Base: p.Base, PillarID: p.PillarID, Labels: p.Labels, Notes: p.Notes, Variants: map[string]model.Variant{}}
 	for _, t := range p.Targets {
@@ -113,7 +130,7 @@ func (h *handler) composerCreate(w http.ResponseWriter, r *http.Request, v *visi
 		var p model.Post
 		if p, err = h.d.Compose.Create(r.Context(), v.actor, m.Workspace.ID, d); err == nil {
 			h.setFlash(w, r, "success", "Draft saved.")
-			redirect(w, r, "/w/"+m.Workspace.ID+"/posts/"+p.ID+"/edit")
+			redirect(w, r, "/w/"+m.Workspace.ID+"/posts/"+p.ID+"/edit"+presetQuery(r))
 			return
 		}
 	}
@@ -217,7 +234,7 @@ func (h *handler) renderComposer(w http.ResponseWriter, r *http.Request, v *visi
 	for _, seg := range d.Base.Thread {
 		data.Thread = append(data.Thread, seg.Text)
 	}
-	data.Action = "/w/" + m.Workspace.ID + "/posts/new"
+	data.Action = "/w/" + m.Workspace.ID + "/posts/new" + presetQuery(r)
 	if p.ID != "" {
 		data.Action = "/w/" + m.Workspace.ID + "/posts/" + p.ID + "/edit"
 		data.Schedule = h.schedulePanel(r, v, m, p, chans, f)

@@ -291,3 +291,28 @@ func TestCalendarEntriesPage(t *testing.T) {
 	p = c.submit(base+"/entries/"+list.Entries[0].ID+"/delete", url.Values{"back": {back}})
 	mustContain(t, p, "The calendar entry is removed.")
 }
+
+// A time picked on the calendar (a free slot or "write a post for this
+// day") reaches the scheduling panel through writing and saving the draft.
+func TestComposerPresetFromCalendar(t *testing.T) {
+	se := newScheduleEnv(t)
+	newPage := "/w/" + se.ws.ID + "/posts/new?channel=" + se.ch.ID + "&at=2027-03-10T09:00&zone=America%2FNew_York"
+	p := se.c.get(newPage)
+	wantStatus(t, p, http.StatusOK)
+	if !strings.Contains(p.body, `action="/w/`+se.ws.ID+`/posts/new?at=2027-03-10T09%3A00&amp;zone=America%2FNew_York"`) {
+		t.Fatal("the composer form does not carry the calendar's time")
+	}
+	saved := se.c.post("/w/"+se.ws.ID+"/posts/new?at=2027-03-10T09%3A00&zone=America%2FNew_York",
+		url.Values{"text": {"Preset from the calendar"}, "channel": {se.ch.ID}})
+	if saved.status != http.StatusSeeOther || !strings.HasSuffix(saved.location(), "/edit?at=2027-03-10T09%3A00&zone=America%2FNew_York") {
+		t.Fatalf("save answered %d to %q", saved.status, saved.location())
+	}
+	edit := se.c.get(saved.location())
+	if !strings.Contains(edit.body, `value="2027-03-10"`) || !strings.Contains(edit.body, `value="09:00"`) {
+		t.Fatal("the scheduling panel does not start at the calendar's time")
+	}
+	// Malformed presets are dropped, not passed on.
+	if p := se.c.get("/w/" + se.ws.ID + "/posts/new?at=tomorrow"); strings.Contains(p.body, "at=tomorrow") {
+		t.Fatal("a malformed preset was carried")
+	}
+}

@@ -145,6 +145,15 @@ func (h *handler) schedulePanel(r *http.Request, v *visit, m model.Membership, p
 	if z := f.Val("zone"); z != "" {
 		d.Zone = z
 	}
+	if at, err := time.Parse("2006-01-02T15:04", r.URL.Query().Get("at")); err == nil && d.Date == "" {
+		// A time picked on the calendar (presetQuery).
+		d.Date, d.Time = at.Format("2006-01-02"), at.Format("15:04")
+		if z := r.URL.Query().Get("zone"); z != "" {
+			if _, err := schedule.LoadZone(z); err == nil {
+				d.Zone = z
+			}
+		}
+	}
 	if d.Date == "" || d.Time == "" {
 		loc, err := schedule.LoadZone(d.Zone)
 		if err != nil {
