@@ -26,22 +26,7 @@ import (
 func TestCalendarViewAndMove(t *testing.T) {
 	testenv.Each(t, func(t *testing.T, cfg config.Config) {
 		ctx := context.Background()
-		cfg.Roles = []string{"web"}
-		a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
-		a.Providers.Register(fake.New())
-		u, err := a.Accounts.Setup(ctx, model.Actor{}, account.NewUser{Email: "owner@example.com", Name: "Owner", Password: "correct horse battery"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		owner := model.Actor{UserID: u.ID, Email: u.Email, IsAdmin: true, Via: "web"}
-		w, err := a.Workspaces.Create(ctx, owner, "Acme")
-		if err != nil {
-			t.Fatal(err)
-		}
+		a, owner, w := setup(t, cfg)
 		ch, err := a.Channels.Connect(ctx, owner, w.ID, "fake", map[string]string{"handle": "acme"})
 		if err != nil {
 			t.Fatal(err)
@@ -141,19 +126,7 @@ func find(v calendar.View, date string) calendar.CalDay {
 func TestCalendarContentMix(t *testing.T) {
 	testenv.Each(t, func(t *testing.T, cfg config.Config) {
 		ctx := context.Background()
-		cfg.Roles = []string{"web"}
-		a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
-		a.Providers.Register(fake.New())
-		u, err := a.Accounts.Setup(ctx, model.Actor{}, account.NewUser{Email: "owner@example.com", Name: "Owner", Password: "correct horse battery"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		owner := model.Actor{UserID: u.ID, Email: u.Email, IsAdmin: true, Via: "web"}
-		w, _ := a.Workspaces.Create(ctx, owner, "Acme")
+		a, owner, w := setup(t, cfg)
 		ch, err := a.Channels.Connect(ctx, owner, w.ID, "fake", map[string]string{"handle": "acme"})
 		if err != nil {
 			t.Fatal(err)
@@ -203,18 +176,7 @@ func TestCalendarContentMix(t *testing.T) {
 func TestCalendarEntries(t *testing.T) {
 	testenv.Each(t, func(t *testing.T, cfg config.Config) {
 		ctx := context.Background()
-		cfg.Roles = []string{"web"}
-		a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
-		u, err := a.Accounts.Setup(ctx, model.Actor{}, account.NewUser{Email: "owner@example.com", Name: "Owner", Password: "correct horse battery"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		owner := model.Actor{UserID: u.ID, Email: u.Email, IsAdmin: true, Via: "web"}
-		w, _ := a.Workspaces.Create(ctx, owner, "Acme")
+		a, owner, w := setup(t, cfg)
 		for _, c := range []struct {
 			e     model.CalendarEntry
 			field string
@@ -257,4 +219,27 @@ func TestCalendarEntries(t *testing.T) {
 			t.Fatal("the entry is still there")
 		}
 	})
+}
+
+// setup is a web-role app with the fake network, an owner and a workspace.
+func setup(t *testing.T, cfg config.Config) (*app.App, model.Actor, model.Workspace) {
+	t.Helper()
+	ctx := context.Background()
+	cfg.Roles = []string{"web"}
+	a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	a.Providers.Register(fake.New())
+	u, err := a.Accounts.Setup(ctx, model.Actor{}, account.NewUser{Email: "owner@example.com", Name: "Owner", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := model.Actor{UserID: u.ID, Email: u.Email, IsAdmin: true, Via: "web"}
+	w, err := a.Workspaces.Create(ctx, owner, "Acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, owner, w
 }

@@ -12,6 +12,12 @@ import (
 
 const notificationCols = `id, user_id, workspace_id, kind, text, link, post_id, channel_id, target_id, created_at, read_at`
 
+func scanNotification(row interface{ Scan(...any) error }) (model.Notification, error) {
+	var n model.Notification
+	err := row.Scan(&n.ID, &n.UserID, &n.WorkspaceID, &n.Kind, &n.Text, &n.Link, &n.PostID, &n.ChannelID, &n.TargetID, tm(&n.CreatedAt), tm(&n.ReadAt))
+	return n, err
+}
+
 // AddNotification inserts one person's notification.
 func (q *Queries) AddNotification(ctx context.Context, n model.Notification) error {
 	_, err := q.q.ExecContext(ctx, `INSERT INTO notifications (`+notificationCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
@@ -41,9 +47,8 @@ func (q *Queries) Notifications(ctx context.Context, userID string, unreadOnly b
 	defer rows.Close()
 	var out []model.Notification
 	for rows.Next() {
-		var n model.Notification
-		if err := rows.Scan(&n.ID, &n.UserID, &n.WorkspaceID, &n.Kind, &n.Text, &n.Link, &n.PostID, &n.ChannelID, &n.TargetID,
-			tm(&n.CreatedAt), tm(&n.ReadAt)); err != nil {
+		n, err := scanNotification(rows)
+		if err != nil {
 			return nil, wrap("notifications", err)
 		}
 		out = append(out, n)
@@ -54,13 +59,11 @@ func (q *Queries) Notifications(ctx context.Context, userID string, unreadOnly b
 // OpenNotification marks one of a person's notifications read and returns
 // it; ErrNotFound when it is not theirs or does not exist.
 func (q *Queries) OpenNotification(ctx context.Context, userID, id string, now time.Time) (model.Notification, error) {
-	var n model.Notification
 	if _, err := q.q.ExecContext(ctx, `UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND id = $3 AND read_at IS NULL`,
 		ts(now), userID, id); err != nil {
-		return n, wrap("open notification", err)
+		return model.Notification{}, wrap("open notification", err)
 	}
-	err := q.q.QueryRowContext(ctx, `SELECT `+notificationCols+` FROM notifications WHERE user_id = $1 AND id = $2`, userID, id).Scan(
-		&n.ID, &n.UserID, &n.WorkspaceID, &n.Kind, &n.Text, &n.Link, &n.PostID, &n.ChannelID, &n.TargetID, tm(&n.CreatedAt), tm(&n.ReadAt))
+	n, err := scanNotification(q.q.QueryRowContext(ctx, `SELECT `+notificationCols+` FROM notifications WHERE user_id = $1 AND id = $2`, userID, id))
 	return n, wrap("open notification", err)
 }
 
@@ -232,9 +235,8 @@ func (q *Queries) NotificationsSince(ctx context.Context, userID string, kinds [
 	defer rows.Close()
 	var out []model.Notification
 	for rows.Next() {
-		var n model.Notification
-		if err := rows.Scan(&n.ID, &n.UserID, &n.WorkspaceID, &n.Kind, &n.Text, &n.Link, &n.PostID, &n.ChannelID, &n.TargetID,
-			tm(&n.CreatedAt), tm(&n.ReadAt)); err != nil {
+		n, err := scanNotification(rows)
+		if err != nil {
 			return nil, wrap("notifications since", err)
 		}
 		out = append(out, n)

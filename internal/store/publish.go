@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -205,21 +204,7 @@ func (q *Queries) DeletePause(ctx context.Context, workspaceID, channelID string
 
 // Pauses lists a workspace's pauses, the workspace-wide one first.
 func (q *Queries) Pauses(ctx context.Context, workspaceID string) ([]model.Pause, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT workspace_id, channel_id, reason, paused_by, paused_at FROM pauses
-		WHERE workspace_id = $1 ORDER BY channel_id`, workspaceID)
-	if err != nil {
-		return nil, wrap("pauses", err)
-	}
-	defer rows.Close()
-	var out []model.Pause
-	for rows.Next() {
-		var p model.Pause
-		if err := rows.Scan(&p.WorkspaceID, &p.ChannelID, &p.Reason, &p.PausedBy, tm(&p.PausedAt)); err != nil {
-			return nil, wrap("pauses", err)
-		}
-		out = append(out, p)
-	}
-	return out, wrap("pauses", rows.Err())
+	return q.PausesIn(ctx, []string{workspaceID})
 }
 
 // TargetsWithStatus lists a workspace's targets in a status (optionally of
@@ -353,13 +338,8 @@ func (q *Queries) ClaimTargets(ctx context.Context, claims []TargetClaim, now ti
 	}
 	args := []any{ts(now)}
 	var values strings.Builder
-	for i, c := range claims {
-		if i > 0 {
-			values.WriteString(", ")
-		}
-		n := len(args)
-		fmt.Fprintf(&values, "($%d, $%d, $%d)", n+1, n+2, n+3)
-		args = append(args, c.ID, ts(c.PublishAt), ts(c.LeaseUntil))
+	for _, c := range claims {
+		addRow(&values, &args, c.ID, ts(c.PublishAt), ts(c.LeaseUntil))
 	}
 	// VALUES columns are column1..3 on both engines.
 	rows, err := q.q.QueryContext(ctx, `UPDATE post_targets SET status = 'publishing', lease_until = v.column3,
@@ -432,7 +412,8 @@ func (q *Queries) PostsByIDs(ctx context.Context, ids []string) (map[string]mode
 	return out, wrap("posts by ids", rows.Err())
 }
 
-// PausesIn lists the pauses of several workspaces.
+// PausesIn lists the pauses of several workspaces, by workspace, each
+// workspace-wide one first.
 func (q *Queries) PausesIn(ctx context.Context, workspaceIDs []string) ([]model.Pause, error) {
 	if len(workspaceIDs) == 0 {
 		return nil, nil
@@ -453,6 +434,23 @@ func (q *Queries) PausesIn(ctx context.Context, workspaceIDs []string) ([]model.
 		out = append(out, p)
 	}
 	return out, wrap("pauses", rows.Err())
+}
+
+// addRow appends one "($n, ...)" row of a VALUES list for vals to b,
+// numbering after the arguments already in args, and the values to args.
+func addRow(b *strings.Builder, args *[]any, vals ...any) {
+	if b.Len() > 0 {
+		b.WriteString(", ")
+	}
+	b.WriteString("(")
+	for i, v := range vals {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		*args = append(*args, v)
+		b.WriteString("$" + strconv.Itoa(len(*args)))
+	}
+	b.WriteString(")")
 }
 
 // inList makes "$n+1, $n+2, ..." placeholders for vals and their arguments.
@@ -501,17 +499,12 @@ func (q *Queries) RecordPublications(ctx context.Context, ps []Publication, now 
 	}
 	args := []any{ts(now)}
 	var values strings.Builder
-	for i, p := range ps {
-		if i > 0 {
-			values.WriteString(", ")
-		}
-		n := len(args)
-		fmt.Fprintf(&values, "($%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6)
+	for _, p := range ps {
 		var done any // NULL keeps the segments saved so far
 		if p.Outcome.Done != nil {
 			done = jsonText(p.Outcome.Done)
 		}
-		args = append(args, p.TargetID, strconv.Itoa(p.Generation), p.Outcome.RemoteID, p.Outcome.RemoteURL, ts(p.Outcome.PublishedAt), done)
+		addRow(&values, &args, p.TargetID, strconv.Itoa(p.Generation), p.Outcome.RemoteID, p.Outcome.RemoteURL, ts(p.Outcome.PublishedAt), done)
 	}
 	rows, err := q.q.QueryContext(ctx, `UPDATE post_targets SET status = 'published', error = '', error_kind = '',
 		remote_id = v.column3, remote_url = v.column4, published_at = v.column5, done = COALESCE(v.column6, done), lease_until = NULL, updated_at = $1
@@ -540,12 +533,7 @@ func (q *Queries) RecordPublications(ctx context.Context, ps []Publication, now 
 			continue // the claim was lost (cancelled meanwhile): nothing to log
 		}
 		a := p.Attempt
-		if len(args) > 0 {
-			values.WriteString(", ")
-		}
-		n := len(args)
-		fmt.Fprintf(&values, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9)
-		args = append(args, a.ID, a.TargetID, a.WorkspaceID, ts(a.StartedAt), a.Duration.Milliseconds(), a.Outcome, a.ErrorKind, a.Message, a.Worker)
+		addRow(&values, &args, a.ID, a.TargetID, a.WorkspaceID, ts(a.StartedAt), a.Duration.Milliseconds(), a.Outcome, a.ErrorKind, a.Message, a.Worker)
 	}
 	if len(args) == 0 {
 		return marked, nil
