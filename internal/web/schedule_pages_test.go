@@ -316,3 +316,22 @@ func TestComposerPresetFromCalendar(t *testing.T) {
 		t.Fatal("a malformed preset was carried")
 	}
 }
+
+// The calendar's filters narrow what it shows.
+func TestCalendarFilters(t *testing.T) {
+	se := newScheduleEnv(t)
+	ctx, owner := context.Background(), se.actor("owner@example.test")
+	if _, err := se.a.Compose.Update(ctx, owner, se.ws.ID, se.post.ID, se.post.Version, compose.Draft{Base: se.post.Base,
+		Channels: []string{se.ch.ID}, Labels: []string{"spring"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := se.a.Publish.Schedule(ctx, owner, se.ws.ID, se.post.ID, publish.Request{Mode: publish.ModeAt, At: time.Date(2027, 4, 6, 13, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	base := "/w/" + se.ws.ID + "/calendar?date=2027-04-01"
+	mustContain(t, se.c.get(base), "Spring sale", "1 post ")
+	mustContain(t, se.c.get(base+"&label=spring"), "Spring sale")
+	mustContain(t, se.c.get(base+"&label=autumn"), "0 posts")
+	mustContain(t, se.c.get(base+"&status=published"), "0 posts")
+	mustContain(t, se.c.get(base+"&view=list&channel="+se.ch.ID), "Spring sale", "Tuesday 6 April 2027")
+}
