@@ -15,6 +15,8 @@ func (s *server) notificationRoutes() []route {
 		{http.MethodPost, "/api/v1/notifications/read", model.ScopeNotificationsWrite, false, s.notificationRead},
 		{http.MethodGet, "/api/v1/notifications/preferences", model.ScopeAccountRead, false, s.notificationPrefs},
 		{http.MethodPut, "/api/v1/notifications/preferences", model.ScopeNotificationsWrite, false, s.notificationPrefsSet},
+		{http.MethodGet, "/api/v1/workspaces/{ws}/notification-chat", model.ScopeWorkspacesRead, false, s.notificationChat},
+		{http.MethodPut, "/api/v1/workspaces/{ws}/notification-chat", model.ScopeWorkspacesWrite, false, s.notificationChatSet},
 	}
 }
 
@@ -117,4 +119,41 @@ func (s *server) notificationPrefsSet(c *call) (reply, error) {
 		return reply{}, err
 	}
 	return s.notificationPrefs(c)
+}
+
+// notificationChat answers which team-chat channel the workspace's
+// notifications are posted to (null for none).
+func (s *server) notificationChat(c *call) (reply, error) {
+	ws, err := c.id("ws", "workspace")
+	if err != nil {
+		return reply{}, err
+	}
+	id, err := s.d.Notify.ChatChannel(c.ctx(), c.actor, ws)
+	if err != nil {
+		return reply{}, err
+	}
+	return ok(map[string]*string{"channel_id": stringOrNull(id)}), nil
+}
+
+// notificationChatSet chooses the team-chat channel ({"channel_id": null}
+// stops posting there).
+func (s *server) notificationChatSet(c *call) (reply, error) {
+	ws, err := c.id("ws", "workspace")
+	if err != nil {
+		return reply{}, err
+	}
+	var in struct {
+		ChannelID *string `json:"channel_id"`
+	}
+	if err := c.decode(&in); err != nil {
+		return reply{}, err
+	}
+	id := ""
+	if in.ChannelID != nil {
+		id = *in.ChannelID
+	}
+	if err := s.d.Notify.SetChatChannel(c.ctx(), c.actor, ws, id); err != nil {
+		return reply{}, err
+	}
+	return s.notificationChat(c)
 }

@@ -102,3 +102,20 @@ func TestNotificationPreferencesAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestNotificationChatAPI(t *testing.T) {
+	each(t, func(h *harness) {
+		u := h.admin("owner@example.com")
+		tok := h.token(u)
+		ws := h.do(http.MethodPost, "/api/v1/workspaces", tok, map[string]any{"name": "Acme"}).want(t, 201).str("id")
+		base := "/api/v1/workspaces/" + ws + "/notification-chat"
+		if r := h.do(http.MethodGet, base, tok, nil).want(t, 200); r.json["channel_id"] != nil {
+			t.Fatalf("default: %s", r.body)
+		}
+		ch := h.do(http.MethodPost, "/api/v1/workspaces/"+ws+"/channels", tok, map[string]any{"network": "fake", "fields": map[string]string{"handle": "acme"}}).want(t, 201).str("id")
+		h.do(http.MethodPut, base, tok, map[string]any{"channel_id": ch}).wantProblem(t, 400, "validation", "channel")
+		if r := h.do(http.MethodPut, base, tok, map[string]any{"channel_id": nil}).want(t, 200); r.json["channel_id"] != nil {
+			t.Fatalf("cleared: %s", r.body)
+		}
+	})
+}
