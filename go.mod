@@ -3,9 +3,11 @@ module herald
 go 1.26.8
 
 require (
+	github.com/arran4/golang-ical v0.3.4
 	github.com/bluesky-social/indigo v0.0.0-20260605210604-af2fec94f34c
 	github.com/chromedp/chromedp v0.23.0
 	github.com/coder/websocket v1.8.12
+	github.com/emersion/go-ical v0.0.0-20250329121855-f41e73efc392
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/nbd-wtf/go-nostr v0.46.0
 	github.com/oklog/ulid/v2 v2.1.2

@@ -247,7 +247,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Media: publishMedia{a.Media}, Logger: log.With("component", "publish"), CatchUp: cfg.CatchUp,
 		Lease: cfg.PublishLease, CallTimeout: cfg.PublishLease * 2 / 3, Notifier: publishNotifier{a.Notify}, Workers: cfg.Workers,
 		Instance: instanceName()}
-	a.Calendar = &calendar.Service{Store: st, Workspaces: a.Workspaces, Channels: a.Channels, Publish: a.Publish}
+	a.Calendar = &calendar.Service{Store: st, Workspaces: a.Workspaces, Channels: a.Channels, Publish: a.Publish, BaseURL: cfg.BaseURL}
 	return a, nil
 }
 

@@ -40,6 +40,7 @@ type Service struct {
 	Workspaces Authorizer
 	Channels   Channels
 	Publish    Scheduler
+	BaseURL    string // for links in iCalendar feeds
 	Now        func() time.Time
 }
 

@@ -2,7 +2,9 @@ package calendar_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 	"herald/internal/provider/fake"
 	"herald/internal/publish"
 	"herald/internal/schedule"
+	"herald/internal/store"
 	"herald/internal/testenv"
 )
 
@@ -242,4 +245,40 @@ func setup(t *testing.T, cfg config.Config) (*app.App, model.Actor, model.Worksp
 		t.Fatal(err)
 	}
 	return a, owner, w
+}
+
+// A feed works for as long as its owner may see the workspace's posts,
+// and only with its exact token.
+func TestICalFeedFollowsAccess(t *testing.T) {
+	testenv.Each(t, func(t *testing.T, cfg config.Config) {
+		ctx := context.Background()
+		a, owner, w := setup(t, cfg)
+		u, err := a.Accounts.CreateUser(ctx, model.Actor{Via: "cli"}, account.NewUser{Email: "viewer@example.com", Name: "Vi", Password: "correct horse battery"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Store.InTx(ctx, func(tx *store.Tx) error { return tx.AddMember(ctx, w.ID, u.ID, model.RoleViewer, time.Now()) }); err != nil {
+			t.Fatal(err)
+		}
+		viewer := model.Actor{UserID: u.ID, Email: u.Email, Via: "web"}
+		_, token, err := a.Calendar.CreateFeed(ctx, viewer, w.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc, err := a.Calendar.FeedCalendar(ctx, token); err != nil || !strings.Contains(string(doc), "BEGIN:VCALENDAR") {
+			t.Fatalf("feed: %v", err)
+		}
+		if _, err := a.Calendar.FeedCalendar(ctx, token[:len(token)-1]+"x"); !errors.Is(err, calendar.ErrNoFeed) {
+			t.Fatalf("a changed token: %v", err)
+		}
+		if err := a.Store.InTx(ctx, func(tx *store.Tx) error { return tx.RemoveMember(ctx, w.ID, u.ID) }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Calendar.FeedCalendar(ctx, token); !errors.Is(err, calendar.ErrNoFeed) {
+			t.Fatalf("after leaving the workspace: %v", err)
+		}
+		if err := a.Calendar.RevokeFeed(ctx, owner, w.ID, "01ARZ3NDEKTSV4RRFFQ69G5FAV"); model.KindOf(err) != model.KindNotFound {
+			t.Fatalf("revoking an unknown feed: %v", err)
+		}
+	})
 }

@@ -264,3 +264,14 @@ type CalendarEntry struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
+
+// ICalFeed is a person's private iCalendar feed of a workspace's posts.
+type ICalFeed struct {
+	ID          string
+	WorkspaceID string
+	UserID      string
+	Name        string
+	CreatedAt   time.Time
+	LastUsedAt  time.Time // zero: never
+	RevokedAt   time.Time // zero: live
+}

@@ -110,6 +110,7 @@ func (h *handler) routes() http.Handler {
 	h.linkRoutes(mux, route)
 	h.publishRoutes(mux, route)
 	h.calendarRoutes(mux, route)
+	h.icalRoutes(mux, route)
 	h.notificationRoutes(mux, route)
 
 	mux.Handle("/", h.wrap(public, h.notFound))

@@ -1,0 +1,103 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	goical "github.com/emersion/go-ical"
+
+	"herald/internal/model"
+	"herald/internal/publish"
+)
+
+var feedURLRe = regexp.MustCompile(`value="(http[^"]+/ical/[^"]+\.ics)"`)
+
+// A private iCalendar feed: made on its page (address shown once), read
+// by a calendar app without a session and parsed by an independent
+// iCalendar parser, with the scheduled post at its UTC time; revoked or
+// tampered addresses answer a bare 404.
+func TestICalFeed(t *testing.T) {
+	se := newScheduleEnv(t)
+	ctx, owner := context.Background(), se.actor("owner@example.test")
+	at := time.Now().UTC().Add(10 * 24 * time.Hour).Truncate(time.Minute)
+	if _, err := se.a.Publish.Schedule(ctx, owner, se.ws.ID, se.post.ID, publish.Request{Mode: publish.ModeAt, At: at}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := se.a.Calendar.SaveEntry(ctx, owner, se.ws.ID, model.CalendarEntry{Kind: "holiday", Title: "Bank holiday; shop closed, all day",
+		Starts: at.Format(time.DateOnly)}); err != nil {
+		t.Fatal(err)
+	}
+	base := "/w/" + se.ws.ID + "/calendar/feeds"
+	mustContain(t, se.c.get(base), "Your private calendar feeds")
+	p := se.c.post(base, map[string][]string{"name": {strings.Repeat("x", 61)}})
+	wantStatus(t, p, http.StatusBadRequest)
+	p = se.c.post(base, map[string][]string{"name": {"Google Calendar"}})
+	wantStatus(t, p, http.StatusOK)
+	m := feedURLRe.FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatalf("no feed address shown: %s", text(p.body))
+	}
+	feed := m[1]
+	if strings.Contains(se.c.get(base).body, feed) {
+		t.Fatal("the feed's address is shown again")
+	}
+
+	resp, err := http.Get(feed) // a calendar app: no cookies
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/calendar") {
+		t.Fatalf("feed: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	cal, err := goical.NewDecoder(strings.NewReader(string(body))).Decode()
+	if err != nil {
+		t.Fatalf("the feed does not parse: %v\n%s", err, body)
+	}
+	var post, holiday bool
+	for _, ev := range cal.Events() {
+		summary, _ := ev.Props.Text(goical.PropSummary)
+		start, err := ev.DateTimeStart(time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case strings.Contains(summary, "Spring sale"):
+			post = start.Equal(at) && strings.Contains(summary, "[Acme NY]")
+			if uid, _ := ev.Props.Text(goical.PropUID); uid != se.post.Targets[0].ID+"@herald" {
+				t.Errorf("UID %q", uid)
+			}
+		case summary == "Holiday: Bank holiday; shop closed, all day":
+			holiday = true
+		}
+	}
+	if !post || !holiday {
+		t.Fatalf("post found %v, holiday found %v in:\n%s", post, holiday, body)
+	}
+
+	for _, bad := range []string{feed[:len(feed)-8] + "AAAA.ics", strings.Replace(feed, "/ical/", "/ical/x", 1)} {
+		r, err := http.Get(bad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		if r.StatusCode != 404 || strings.Contains(string(b), "Acme") {
+			t.Fatalf("tampered address: %d %s", r.StatusCode, b)
+		}
+	}
+	feeds, err := se.a.Calendar.Feeds(ctx, owner, se.ws.ID)
+	if err != nil || len(feeds) != 1 || feeds[0].LastUsedAt.IsZero() {
+		t.Fatalf("feeds %+v %v", feeds, err)
+	}
+	mustContain(t, se.c.submit(base+"/"+feeds[0].ID+"/revoke", nil), "The feed is revoked")
+	if r, _ := http.Get(feed); r.StatusCode != 404 {
+		t.Fatalf("revoked feed answers %d", r.StatusCode)
+	}
+}
