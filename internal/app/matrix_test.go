@@ -439,6 +439,11 @@ func (mx *matrix) cases() []actionCase {
 			api: func(m *member, _ target) *http.Request {
 				return mx.json("POST", api+"/calendar/entries", `{"kind":"event","title":"Matrix check","starts":"2027-01-04"}`)
 			}},
+		{action: model.ActCalendarShare, prepare: none,
+			web: func(m *member, _ target) *http.Request {
+				return mx.form(m, ws+"/calendar/shares", url.Values{"share_name": {"Matrix client"}, "days": {"7"}})
+			},
+			noAPI: "client links are made and revoked on the calendar's sharing page; the links themselves need no API"},
 		{action: model.ActSlotsManage, prepare: channel,
 			web: func(m *member, tg target) *http.Request {
 				return mx.form(m, ws+"/channels/"+tg.channelID+"/queue/slots",

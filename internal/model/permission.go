@@ -31,6 +31,7 @@ const (
 	ActPublishPause     Action = "publish.pause"
 	ActSlotsManage      Action = "slots.manage"
 	ActCalendarEdit     Action = "calendar.edit"
+	ActCalendarShare    Action = "calendar.share"
 )
 
 // ActionInfo describes an action for documentation and UI help.
@@ -69,6 +70,7 @@ var Permissions = []ActionInfo{
 	{ActPublishPause, "Pause and resume publishing for the workspace or a channel", []Role{RoleOwner, RoleAdmin, RoleManager}},
 	{ActSlotsManage, "Change a channel's weekly posting slots", []Role{RoleOwner, RoleAdmin, RoleManager}},
 	{ActCalendarEdit, "Add, change and remove calendar notes, events, holidays and launch dates", writers},
+	{ActCalendarShare, "Make and revoke read-only calendar links for people without an account (clients)", []Role{RoleOwner, RoleAdmin, RoleManager}},
 }
 
 // writers are the roles that create content.

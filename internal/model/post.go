@@ -275,3 +275,15 @@ type ICalFeed struct {
 	LastUsedAt  time.Time // zero: never
 	RevokedAt   time.Time // zero: live
 }
+
+// CalendarShare is a read-only link to a workspace's calendar for people
+// without an account (clients), with an expiry.
+type CalendarShare struct {
+	ID          string
+	WorkspaceID string
+	Name        string
+	CreatedBy   string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+	RevokedAt   time.Time // zero: live
+}

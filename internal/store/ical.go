@@ -58,3 +58,50 @@ func (q *Queries) TouchICalFeed(ctx context.Context, id string, now time.Time) e
 	_, err := q.q.ExecContext(ctx, `UPDATE ical_feeds SET last_used_at = $1 WHERE id = $2`, ts(now), id)
 	return wrap("touch ical feed", err)
 }
+
+const shareCols = `id, workspace_id, name, created_by, created_at, expires_at, revoked_at`
+
+func scanShare(row interface{ Scan(...any) error }) (model.CalendarShare, error) {
+	var c model.CalendarShare
+	err := row.Scan(&c.ID, &c.WorkspaceID, &c.Name, &c.CreatedBy, tm(&c.CreatedAt), tm(&c.ExpiresAt), tm(&c.RevokedAt))
+	return c, err
+}
+
+// CreateCalendarShare stores a share link with its token's hash.
+func (q *Queries) CreateCalendarShare(ctx context.Context, c model.CalendarShare, tokenHash string) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO calendar_shares (id, workspace_id, name, token_hash, created_by, created_at, expires_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7)`, c.ID, c.WorkspaceID, c.Name, tokenHash, c.CreatedBy, ts(c.CreatedAt), ts(c.ExpiresAt))
+	return wrap("create calendar share", err)
+}
+
+// CalendarShares lists a workspace's share links, newest first.
+func (q *Queries) CalendarShares(ctx context.Context, workspaceID string) ([]model.CalendarShare, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT `+shareCols+` FROM calendar_shares WHERE workspace_id = $1 ORDER BY id DESC`, workspaceID)
+	if err != nil {
+		return nil, wrap("calendar shares", err)
+	}
+	defer rows.Close()
+	var out []model.CalendarShare
+	for rows.Next() {
+		c, err := scanShare(rows)
+		if err != nil {
+			return nil, wrap("calendar shares", err)
+		}
+		out = append(out, c)
+	}
+	return out, wrap("calendar shares", rows.Err())
+}
+
+// LiveCalendarShare finds a share link by its token's hash that is neither
+// revoked nor expired at now.
+func (q *Queries) LiveCalendarShare(ctx context.Context, hash string, now time.Time) (model.CalendarShare, error) {
+	c, err := scanShare(q.q.QueryRowContext(ctx, `SELECT `+shareCols+` FROM calendar_shares WHERE token_hash = $1 AND revoked_at IS NULL
+		AND expires_at > $2`, hash, ts(now)))
+	return c, wrap("live calendar share", err)
+}
+
+// RevokeCalendarShare revokes a workspace's share link.
+func (q *Queries) RevokeCalendarShare(ctx context.Context, workspaceID, id string, now time.Time) error {
+	return q.execOne(ctx, "revoke calendar share", `UPDATE calendar_shares SET revoked_at = $1 WHERE workspace_id = $2 AND id = $3
+		AND revoked_at IS NULL`, ts(now), workspaceID, id)
+}

@@ -114,8 +114,9 @@ func (d *calendarData) Link(view, date string) string {
 // Back is the current view's parameters, for a form to return to it.
 func (d *calendarData) Back() string { return d.Query.Encode() }
 
-// calendarItems renders a day's items as a list (empty for none). Every
-// value is escaped here, as html/template would.
+// calendarItems renders a day's items as a list (empty for none), linking
+// each to its post unless workspaceID is "" (a client's shared view).
+// Every value is escaped here, as html/template would.
 func calendarItems(workspaceID string, canMove bool, items []calendar.Item) template.HTML {
 	if len(items) == 0 {
 		return ""
@@ -130,9 +131,12 @@ func calendarItems(workspaceID string, canMove bool, items []calendar.Item) temp
 			fmt.Fprintf(&b, ` draggable="true" data-target="%s" data-day="%s"`, esc(it.TargetID), esc(it.Day))
 		}
 		fmt.Fprintf(&b, `><svg class="cal-dot" width="8" height="8" aria-hidden="true"><circle cx="4" cy="4" r="4" fill="%s"/></svg>`, esc(it.Color))
-		fmt.Fprintf(&b, `<a href="/w/%s/posts/%s/edit"><time datetime="%s">%s</time> <span class="cal-channel">%s</span> <span class="cal-text">%s</span></a>`+
-			` <span class="badge cal-status">%s</span>`, esc(workspaceID), esc(it.PostID), esc(it.ISO), esc(it.Clock), esc(it.ChannelName),
-			esc(it.Text), esc(string(it.Status)))
+		label := fmt.Sprintf(`<time datetime="%s">%s</time> <span class="cal-channel">%s</span> <span class="cal-text">%s</span>`,
+			esc(it.ISO), esc(it.Clock), esc(it.ChannelName), esc(it.Text))
+		if workspaceID != "" { // a shared, read-only calendar links nowhere
+			label = fmt.Sprintf(`<a href="/w/%s/posts/%s/edit">%s</a>`, esc(workspaceID), esc(it.PostID), label)
+		}
+		fmt.Fprintf(&b, `%s <span class="badge cal-status">%s</span>`, label, esc(string(it.Status)))
 		if move {
 			fmt.Fprintf(&b, ` <button type="button" class="btn btn-secondary btn-sm cal-move-btn" data-move hidden>Move<span class="sr-only"> “%s”</span></button>`,
 				esc(it.Text))

@@ -2,8 +2,11 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"herald/internal/calendar"
 	"herald/internal/model"
@@ -16,12 +19,19 @@ func (h *handler) icalRoutes(_ *http.ServeMux, route routeFunc) {
 	route("POST /w/{ws}/calendar/feeds", signedIn, h.icalFeedCreate)
 	route("POST /w/{ws}/calendar/feeds/{id}/revoke", signedIn, h.icalFeedRevoke)
 	route("GET /ical/{token}", public, h.icalFeed)
+	route("POST /w/{ws}/calendar/shares", signedIn, h.calendarShareCreate)
+	route("POST /w/{ws}/calendar/shares/{id}/revoke", signedIn, h.calendarShareRevoke)
+	route("GET /share/calendar/{token}", public, h.calendarShared)
 }
 
 // icalData is the feeds page.
 type icalData struct {
-	Feeds  []model.ICalFeed
-	NewURL string // the address of a feed just made, shown once
+	Feeds    []model.ICalFeed
+	NewURL   string // the address of a feed just made, shown once
+	CanShare bool
+	Shares   []model.CalendarShare
+	ShareURL string // the address of a client link just made, shown once
+	Now      time.Time
 }
 
 func (h *handler) icalFeedsShow(w http.ResponseWriter, r *http.Request, v *visit) {
@@ -29,6 +39,12 @@ func (h *handler) icalFeedsShow(w http.ResponseWriter, r *http.Request, v *visit
 }
 
 func (h *handler) renderICal(w http.ResponseWriter, r *http.Request, v *visit, status int, f *form, newURL string) {
+	h.renderSharing(w, r, v, status, f, &icalData{NewURL: newURL})
+}
+
+// renderSharing renders the feeds and client links page with d's
+// one-time addresses.
+func (h *handler) renderSharing(w http.ResponseWriter, r *http.Request, v *visit, status int, f *form, d *icalData) {
 	m, ok := h.workspace(w, r, v)
 	if !ok {
 		return
@@ -38,8 +54,14 @@ func (h *handler) renderICal(w http.ResponseWriter, r *http.Request, v *visit, s
 		h.fail(w, r, v, err)
 		return
 	}
-	h.render(w, r, v, status, "ical", &page{Title: "Calendar feeds", Section: "calendar", WS: &m, Form: f,
-		Data: &icalData{Feeds: feeds, NewURL: newURL}})
+	d.Feeds, d.Now, d.CanShare = feeds, time.Now(), model.Can(m.Role, model.ActCalendarShare)
+	if d.CanShare {
+		if d.Shares, err = h.d.Calendar.Shares(r.Context(), v.actor, m.Workspace.ID); err != nil {
+			h.fail(w, r, v, err)
+			return
+		}
+	}
+	h.render(w, r, v, status, "ical", &page{Title: "Calendar feeds and client links", Section: "calendar", WS: &m, Form: f, Data: d})
 }
 
 // icalFeedCreate makes a feed and shows its address once.
@@ -88,4 +110,76 @@ func (h *handler) icalFeed(w http.ResponseWriter, r *http.Request, v *visit) {
 	w.Header().Set("Cache-Control", "private, max-age=300")
 	w.Header().Set("X-Robots-Tag", "noindex")
 	_, _ = w.Write(doc)
+}
+
+// calendarShareCreate makes a read-only client link and shows it once.
+func (h *handler) calendarShareCreate(w http.ResponseWriter, r *http.Request, v *visit) {
+	m, ok := h.workspace(w, r, v)
+	if !ok {
+		return
+	}
+	days, err := strconv.Atoi(r.PostForm.Get("days"))
+	if err != nil {
+		days = 0
+	}
+	_, token, err := h.d.Calendar.CreateShare(r.Context(), v.actor, m.Workspace.ID, r.PostForm.Get("share_name"), days)
+	if err != nil {
+		if e := model.AsError(err); e != nil && e.Field == "name" {
+			e.Field = "share_name"
+		}
+		f := newForm(r)
+		h.formFail(w, r, v, err, f, func(status int) { h.renderSharing(w, r, v, status, f, &icalData{}) })
+		return
+	}
+	h.renderSharing(w, r, v, http.StatusOK, &form{}, &icalData{ShareURL: strings.TrimRight(h.d.BaseURL, "/") + "/share/calendar/" + token})
+}
+
+// calendarShareRevoke ends a client link.
+func (h *handler) calendarShareRevoke(w http.ResponseWriter, r *http.Request, v *visit) {
+	m, ok := h.workspace(w, r, v)
+	if !ok {
+		return
+	}
+	if err := h.d.Calendar.RevokeShare(r.Context(), v.actor, m.Workspace.ID, r.PathValue("id")); err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	h.setFlash(w, r, "success", "The link is revoked; it shows nothing any more.")
+	redirect(w, r, "/w/"+m.Workspace.ID+"/calendar/feeds")
+}
+
+// sharedData is the calendar a client link shows.
+type sharedData struct {
+	calendar.View
+	Name, Token string
+	Items       map[string]template.HTML
+}
+
+// calendarShared shows a workspace's calendar to someone with a client
+// link, read-only; a bad link gets a plain page that reveals nothing.
+func (h *handler) calendarShared(w http.ResponseWriter, r *http.Request, v *visit) {
+	token := r.PathValue("token")
+	q := r.URL.Query()
+	view, share, err := h.d.Calendar.SharedView(r.Context(), token, calendar.Query{Mode: q.Get("view"), Date: q.Get("date")})
+	if errors.Is(err, calendar.ErrNoShare) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("This calendar link does not work: it may have expired or been revoked. Ask whoever sent it for a new one.\n"))
+		return
+	} else if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	d := &sharedData{View: view, Name: share.Name, Token: token, Items: map[string]template.HTML{}}
+	for _, week := range view.Weeks {
+		for _, day := range week {
+			d.Items[day.Date] = calendarItems("", false, day.Items)
+		}
+	}
+	for _, day := range view.Days {
+		d.Items[day.Date] = calendarItems("", false, day.Items)
+	}
+	w.Header().Set("X-Robots-Tag", "noindex")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	h.render(w, r, v, http.StatusOK, "calendar_shared", &page{Title: "Shared calendar", Auth: true, Data: d})
 }

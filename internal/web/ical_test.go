@@ -101,3 +101,54 @@ func TestICalFeed(t *testing.T) {
 		t.Fatalf("revoked feed answers %d", r.StatusCode)
 	}
 }
+
+var shareURLRe = regexp.MustCompile(`value="(http[^"]+/share/calendar/[^"]+)"`)
+
+// A client link shows the calendar read-only without an account; changed,
+// expired and revoked links show a plain page that names nothing.
+func TestCalendarClientLink(t *testing.T) {
+	se := newScheduleEnv(t)
+	ctx, owner := context.Background(), se.actor("owner@example.test")
+	at := time.Now().UTC().Add(48 * time.Hour).Truncate(time.Minute)
+	if _, err := se.a.Publish.Schedule(ctx, owner, se.ws.ID, se.post.ID, publish.Request{Mode: publish.ModeAt, At: at}); err != nil {
+		t.Fatal(err)
+	}
+	base := "/w/" + se.ws.ID + "/calendar"
+	p := se.c.post(base+"/shares", map[string][]string{"share_name": {"Acme Bakery"}, "days": {"0"}})
+	wantStatus(t, p, http.StatusBadRequest)
+	mustContain(t, p, "A link lasts 1 to 365 days")
+	p = se.c.post(base+"/shares", map[string][]string{"share_name": {"Acme Bakery"}, "days": {"30"}})
+	wantStatus(t, p, http.StatusOK)
+	m := shareURLRe.FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatalf("no link shown: %s", text(p.body))
+	}
+	link := m[1] + "?view=list&date=" + at.Format(time.DateOnly)
+	get := func(u string) (int, string) {
+		r, err := http.Get(u) // no session
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		return r.StatusCode, string(b)
+	}
+	status, body := get(link)
+	if status != 200 || !strings.Contains(body, "Spring sale") || !strings.Contains(body, "Shared with Acme Bakery") || strings.Contains(body, "/edit") {
+		t.Fatalf("shared view: %d %s", status, text(body))
+	}
+	if status, body := get(strings.Replace(link, "/calendar/", "/calendar/x", 1)); status != 404 || strings.Contains(body, "Acme") {
+		t.Fatalf("changed link: %d %s", status, body)
+	}
+	if _, err := se.a.Store.DB().ExecContext(ctx, `UPDATE calendar_shares SET expires_at = $1`, "2020-01-01T00:00:00.000000Z"); err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := get(link); status != 404 {
+		t.Fatalf("expired link answers %d", status)
+	}
+	shares, err := se.a.Calendar.Shares(ctx, owner, se.ws.ID)
+	if err != nil || len(shares) != 1 {
+		t.Fatal(shares, err)
+	}
+	mustContain(t, se.c.submit(base+"/shares/"+shares[0].ID+"/revoke", nil), "The link is revoked")
+}
