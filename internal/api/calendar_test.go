@@ -7,12 +7,7 @@ import (
 
 func TestCalendarAPI(t *testing.T) {
 	each(t, func(h *harness) {
-		ada := h.admin("ada@example.com")
-		tok := h.token(ada)
-		ws := h.do(http.MethodPost, "/api/v1/workspaces", tok, map[string]any{"name": "Acme"}).want(t, 201).str("id")
-		base := "/api/v1/workspaces/" + ws
-		ch := h.do(http.MethodPost, base+"/channels", tok, map[string]any{"network": "fake", "fields": map[string]string{"handle": "acme"}}).want(t, 201).str("id")
-		h.do(http.MethodPatch, base+"/channels/"+ch, tok, map[string]any{"time_zone": "America/New_York"}).want(t, 200)
+		ada, tok, base, ch := h.newYorkChannel(t)
 		id := h.do(http.MethodPost, base+"/posts", tok, map[string]any{"base": map[string]any{"text": "Hello"}, "channels": []string{ch}}).want(t, 201).str("id")
 		r := h.do(http.MethodPost, base+"/posts/"+id+"/schedule", tok, map[string]any{"mode": "at", "date": "2037-03-05", "time": "09:00", "zone": "America/New_York"}).want(t, 200)
 		target := r.json["targets"].([]any)[0].(map[string]any)["id"].(string)

@@ -3,16 +3,13 @@ package api_test
 import (
 	"net/http"
 	"testing"
+
+	"herald/internal/model"
 )
 
 func TestScheduleAPI(t *testing.T) {
 	each(t, func(h *harness) {
-		ada := h.admin("ada@example.com")
-		tok := h.token(ada)
-		ws := h.do(http.MethodPost, "/api/v1/workspaces", tok, map[string]any{"name": "Acme"}).want(t, 201).str("id")
-		base := "/api/v1/workspaces/" + ws
-		ch := h.do(http.MethodPost, base+"/channels", tok, map[string]any{"network": "fake", "fields": map[string]string{"handle": "acme"}}).want(t, 201).str("id")
-		h.do(http.MethodPatch, base+"/channels/"+ch, tok, map[string]any{"time_zone": "America/New_York"}).want(t, 200)
+		ada, tok, base, ch := h.newYorkChannel(t)
 		id := h.do(http.MethodPost, base+"/posts", tok, map[string]any{"base": map[string]any{"text": "Hello"}, "channels": []string{ch}}).want(t, 201).str("id")
 		sched := base + "/posts/" + id + "/schedule"
 
@@ -108,4 +105,18 @@ func TestSlotsAndQueueAPI(t *testing.T) {
 		}
 		h.do(http.MethodPost, base+"/channels/"+ch+"/queue/order", tok, map[string]any{"target_ids": []string{}}).wantProblem(t, 400, "validation", "target_ids")
 	})
+}
+
+// newYorkChannel makes an admin with a full token, a workspace and a fake
+// channel in America/New_York; it returns the admin, the token, the
+// workspace's API base and the channel ID.
+func (h *harness) newYorkChannel(t *testing.T) (model.User, string, string, string) {
+	t.Helper()
+	ada := h.admin("ada@example.com")
+	tok := h.token(ada)
+	ws := h.do(http.MethodPost, "/api/v1/workspaces", tok, map[string]any{"name": "Acme"}).want(t, 201).str("id")
+	base := "/api/v1/workspaces/" + ws
+	ch := h.do(http.MethodPost, base+"/channels", tok, map[string]any{"network": "fake", "fields": map[string]string{"handle": "acme"}}).want(t, 201).str("id")
+	h.do(http.MethodPatch, base+"/channels/"+ch, tok, map[string]any{"time_zone": "America/New_York"}).want(t, 200)
+	return ada, tok, base, ch
 }

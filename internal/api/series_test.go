@@ -13,12 +13,7 @@ import (
 
 func TestSeriesAPI(t *testing.T) {
 	each(t, func(h *harness) {
-		ada := h.admin("ada@example.com")
-		tok := h.token(ada)
-		ws := h.do(http.MethodPost, "/api/v1/workspaces", tok, map[string]any{"name": "Acme"}).want(t, 201).str("id")
-		base := "/api/v1/workspaces/" + ws
-		ch := h.do(http.MethodPost, base+"/channels", tok, map[string]any{"network": "fake", "fields": map[string]string{"handle": "acme"}}).want(t, 201).str("id")
-		h.do(http.MethodPatch, base+"/channels/"+ch, tok, map[string]any{"time_zone": "America/New_York"}).want(t, 200)
+		ada, tok, base, ch := h.newYorkChannel(t)
 		id := h.do(http.MethodPost, base+"/posts", tok, map[string]any{"base": map[string]any{"text": "Weekly tip"}, "channels": []string{ch}}).want(t, 201).str("id")
 		series := base + "/posts/" + id + "/series"
 
