@@ -18,29 +18,29 @@ func layer(pkg string) string {
 	switch {
 	case p == "cmd/herald":
 		return "main"
-	case strings.HasPrefix(p, "internal/cli"):
+	case under(p, "internal/cli"):
 		return "cli"
-	case strings.HasPrefix(p, "internal/app"):
+	case under(p, "internal/app"):
 		return "app"
-	case strings.HasPrefix(p, "internal/web"):
+	case under(p, "internal/web"):
 		return "web"
-	case strings.HasPrefix(p, "internal/api"):
+	case under(p, "internal/api"):
 		return "api"
-	case strings.HasPrefix(p, "internal/model"):
+	case under(p, "internal/model"):
 		return "model"
 	case p == "internal/provider/count":
 		return "provider" // the one counting package: part of the contract
 	case strings.HasPrefix(p, "internal/provider/"):
 		return "provider-leaf"
-	case strings.HasPrefix(p, "internal/provider"):
+	case under(p, "internal/provider"):
 		return "provider"
-	case strings.HasPrefix(p, "internal/store"):
+	case under(p, "internal/store"):
 		return "store"
-	case strings.HasPrefix(p, "internal/platform"):
+	case under(p, "internal/platform"):
 		return "platform"
-	case strings.HasPrefix(p, "internal/config"):
+	case under(p, "internal/config"):
 		return "config"
-	case strings.HasPrefix(p, "internal/testenv"), strings.HasPrefix(p, "internal/archtest"):
+	case under(p, "internal/testenv"), under(p, "internal/archtest"):
 		return "test"
 	case strings.HasPrefix(p, "bench/"):
 		return "bench" // measurement commands: composition roots of their own
@@ -49,6 +49,10 @@ func layer(pkg string) string {
 		return "domain"
 	}
 }
+
+// under reports whether package p is dir or inside it: internal/approval
+// is not under internal/app.
+func under(p, dir string) bool { return p == dir || strings.HasPrefix(p, dir+"/") }
 
 var allowed = map[string][]string{
 	"main":          {"cli"},
