@@ -32,6 +32,7 @@ type calendarItemView struct {
 	Text      string  `json:"text"`
 	PillarID  *string `json:"pillar_id"`
 	Movable   bool    `json:"movable"`
+	Clicks    *int    `json:"clicks"` // human clicks on a published version's tracked links; null without any
 }
 
 // calendarDayView is one day of a calendar period.
@@ -150,7 +151,7 @@ func (s *server) calendarGet(c *call) (reply, error) {
 		for _, it := range d.Items {
 			dv.Items = append(dv.Items, calendarItemView{TargetID: it.TargetID, PostID: it.PostID, ChannelID: it.ChannelID, Network: it.Network,
 				Status: string(it.Status), At: it.ISO, Local: it.Local.Format("2006-01-02T15:04:05"), Zone: it.Zone, Text: it.Text,
-				PillarID: stringOrNull(it.PillarID), Movable: it.Movable})
+				PillarID: stringOrNull(it.PillarID), Movable: it.Movable, Clicks: clicksOrNull(it.Clicks)})
 		}
 		out.Days = append(out.Days, dv)
 	}
@@ -179,4 +180,11 @@ func (s *server) calendarMove(c *call) (reply, error) {
 		return reply{}, err
 	}
 	return ok(map[string]any{"target_id": t.ID, "scheduled_at": stamp(t.ScheduledAt), "time_zone": t.TimeZone, "status": string(t.Status)}), nil
+}
+
+func clicksOrNull(n int) *int {
+	if n < 0 {
+		return nil
+	}
+	return &n
 }

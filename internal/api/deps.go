@@ -25,9 +25,12 @@ import (
 	"log/slog"
 
 	"herald/internal/account"
+	"herald/internal/approval"
+	"herald/internal/board"
 	"herald/internal/calendar"
 	"herald/internal/channel"
 	"herald/internal/compose"
+	"herald/internal/discussion"
 	"herald/internal/idempotency"
 	"herald/internal/links"
 	"herald/internal/media"
@@ -47,6 +50,9 @@ type Deps struct {
 	Links       *links.Service
 	Publish     *publish.Service
 	Calendar    *calendar.Service
+	Approvals   *approval.Service
+	Discussion  *discussion.Service
+	Board       *board.Service
 	Notify      *notify.Service
 	System      *system.Service
 	Idempotency *idempotency.Service

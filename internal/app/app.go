@@ -18,10 +18,13 @@ import (
 	"github.com/riverqueue/river"
 
 	"herald/internal/account"
+	"herald/internal/approval"
+	"herald/internal/board"
 	"herald/internal/calendar"
 	"herald/internal/channel"
 	"herald/internal/compose"
 	"herald/internal/config"
+	"herald/internal/discussion"
 	"herald/internal/idempotency"
 	"herald/internal/jobs"
 	"herald/internal/links"
@@ -54,6 +57,9 @@ type App struct {
 	Compose     *compose.Service
 	Publish     *publish.Service
 	Calendar    *calendar.Service
+	Approvals   *approval.Service
+	Discussion  *discussion.Service
+	Board       *board.Service
 	Links       *links.Service
 	Media       *media.Service
 	Notify      *notify.Service
@@ -191,6 +197,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	// The publisher is built further down too; its workers get it there.
 	a.Publish = &publish.Service{}
 	a.Notify = &notify.Service{}
+	a.Board = &board.Service{}
 	if cfg.HasRole("worker") {
 		opts.Workers = river.NewWorkers()
 		river.AddWorker(opts.Workers, &mail.Worker{Service: a.Mail})
@@ -201,7 +208,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		river.AddWorker(opts.Workers, &notify.HookWorker{Service: a.Notify})
 		river.AddWorker(opts.Workers, &notify.ChatWorker{Service: a.Notify})
 		river.AddWorker(opts.Workers, &notify.DigestWorker{Service: a.Notify})
-		opts.Periodic = append(opts.Periodic, jobs.MaintenancePeriodic(), publish.SweepPeriodic(15*time.Second), notify.DigestPeriodic())
+		river.AddWorker(opts.Workers, &board.ReminderWorker{Service: a.Board})
+		opts.Periodic = append(opts.Periodic, jobs.MaintenancePeriodic(), publish.SweepPeriodic(15*time.Second), notify.DigestPeriodic(), board.ReminderPeriodic())
 		opts.PollInterval = time.Second
 	}
 	if a.Queue, err = jobs.New(st, opts); err != nil {
@@ -248,6 +256,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Lease: cfg.PublishLease, CallTimeout: cfg.PublishLease * 2 / 3, Notifier: publishNotifier{a.Notify}, Workers: cfg.Workers,
 		Instance: instanceName()}
 	a.Calendar = &calendar.Service{Store: st, Workspaces: a.Workspaces, Channels: a.Channels, Publish: a.Publish, BaseURL: cfg.BaseURL}
+	a.Discussion = &discussion.Service{Store: st, Workspaces: a.Workspaces, Notify: a.Notify}
+	a.Approvals = &approval.Service{Store: st, Workspaces: a.Workspaces, Notify: a.Notify, Mail: a.Mail, Queue: a.Queue, Box: box,
+		Previews: a.Compose, BaseURL: cfg.BaseURL, Logger: log.With("component", "approval")}
+	a.Compose.Approvals, a.Publish.Approvals = a.Approvals, a.Approvals
+	*a.Board = board.Service{Store: st, Workspaces: a.Workspaces, Notify: a.Notify}
 	return a, nil
 }
 

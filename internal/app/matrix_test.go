@@ -297,6 +297,25 @@ func (mx *matrix) cases() []actionCase {
 		}
 		return target{mediaID: m.ID}
 	}
+	// needsApproval makes a post by the owner that a workflow naming every
+	// role in its one step must approve, sent for approval when submitted.
+	needsApproval := func(submitted bool) func(t *testing.T) target {
+		return func(t *testing.T) target {
+			ctx := context.Background()
+			_, err := mx.a.Approvals.SaveWorkflow(ctx, mx.owner, mx.ws, model.Workflow{AppliesUsers: []string{mx.owner.UserID},
+				Steps: []model.ApprovalStep{{Name: "Anyone", Roles: model.Roles}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tg := post(t)
+			if submitted {
+				if _, err := mx.a.Approvals.Submit(ctx, mx.owner, mx.ws, tg.postID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return tg
+		}
+	}
 	ws := "/w/" + mx.ws
 	api := "/api/v1/workspaces/" + mx.ws
 	newEmail := func() string { mx.n++; return fmt.Sprintf("new%d@matrix.test", mx.n) }
@@ -444,6 +463,22 @@ func (mx *matrix) cases() []actionCase {
 				return mx.form(m, ws+"/calendar/shares", url.Values{"share_name": {"Matrix client"}, "days": {"7"}})
 			},
 			noAPI: "client links are made and revoked on the calendar's sharing page; the links themselves need no API"},
+		{action: model.ActBoardEdit, prepare: none,
+			web: func(m *member, _ target) *http.Request {
+				return mx.form(m, ws+"/board/cards", url.Values{"title": {"Matrix check"}})
+			},
+			api: func(m *member, _ target) *http.Request {
+				return mx.json("POST", api+"/board/cards", `{"title":"Matrix check"}`)
+			}},
+		// Each allowed attempt adds a column with a new name (names are
+		// unique on a board); 3 roles × 2 surfaces stay under the limit.
+		{action: model.ActBoardColumns, prepare: none,
+			web: func(m *member, _ target) *http.Request {
+				return mx.form(m, ws+"/board/columns", url.Values{"name": {"Column " + newHandle()}})
+			},
+			api: func(m *member, _ target) *http.Request {
+				return mx.json("POST", api+"/board/columns", `{"name":"Column `+newHandle()+`"}`)
+			}},
 		{action: model.ActSlotsManage, prepare: channel,
 			web: func(m *member, tg target) *http.Request {
 				return mx.form(m, ws+"/channels/"+tg.channelID+"/queue/slots",
@@ -451,6 +486,34 @@ func (mx *matrix) cases() []actionCase {
 			},
 			api: func(m *member, tg target) *http.Request {
 				return mx.json("PUT", api+"/channels/"+tg.channelID+"/slots", `{"slots":["mon 09:30"]}`)
+			}},
+		{action: model.ActApprovalSetup, prepare: none,
+			web: func(m *member, _ target) *http.Request {
+				return mx.form(m, ws+"/approvals/setup", url.Values{"applies_role": {"contributor"}, "step1_kind": {"members"}, "step1_role": {"editor"}})
+			},
+			api: func(m *member, _ target) *http.Request {
+				return mx.json("PUT", api+"/approval-workflows", `{"applies_roles":["contributor"],"steps":[{"name":"Team","roles":["editor"]}]}`)
+			}},
+		{action: model.ActPostSubmit, prepare: needsApproval(false),
+			web: func(m *member, tg target) *http.Request {
+				return mx.form(m, ws+"/posts/"+tg.postID+"/approval/submit", nil)
+			},
+			api: func(m *member, tg target) *http.Request {
+				return mx.json("POST", api+"/posts/"+tg.postID+"/approval/submit", "")
+			}},
+		{action: model.ActPostApprove, prepare: needsApproval(true),
+			web: func(m *member, tg target) *http.Request {
+				return mx.form(m, ws+"/posts/"+tg.postID+"/approval/decide", url.Values{"decision": {"approve"}, "version": {"1"}})
+			},
+			api: func(m *member, tg target) *http.Request {
+				return mx.json("POST", api+"/posts/"+tg.postID+"/approval/decisions", `{"decision":"approve","version":1}`)
+			}},
+		{action: model.ActPostComment, prepare: post,
+			web: func(m *member, tg target) *http.Request {
+				return mx.form(m, ws+"/posts/"+tg.postID+"/comments", url.Values{"body": {"Matrix check"}})
+			},
+			api: func(m *member, tg target) *http.Request {
+				return mx.json("POST", api+"/posts/"+tg.postID+"/comments", `{"body":"Matrix check"}`)
 			}},
 	}
 	return cases

@@ -22,6 +22,7 @@ var problemKinds = map[model.TargetStatus]model.NotificationKind{
 	model.TargetFailed:      model.NotifyPublishFailed,
 	model.TargetUnconfirmed: model.NotifyPublishUnconfirmed,
 	model.TargetMissed:      model.NotifyPublishMissed,
+	model.TargetExpired:     model.NotifyApprovalExpired,
 }
 
 func (p publishNotifier) TargetProblem(ctx context.Context, tx *store.Tx, pr publish.Problem) error {

@@ -95,6 +95,9 @@ type Item struct {
 	Text                        string    // the post's text, shortened
 	PillarID                    string
 	Movable                     bool // can be dragged to another day
+	// Clicks counts human clicks on the published version's tracked links;
+	// -1 when it has none (nothing to count is not zero).
+	Clicks int
 }
 
 // CalDay is one day of a view.
@@ -181,7 +184,7 @@ func mixOf(items []Item, pillars []model.Pillar) Mix {
 var palette = []string{"#4f46e5", "#0891b2", "#16a34a", "#ca8a04", "#dc2626", "#9333ea", "#db2777", "#0d9488", "#ea580c", "#2563eb"}
 
 // Movable statuses: a target that is not out and not going out right now.
-var movable = []model.TargetStatus{model.TargetScheduled, model.TargetPaused, model.TargetMissed, model.TargetFailed, model.TargetDraft}
+var movable = []model.TargetStatus{model.TargetScheduled, model.TargetPaused, model.TargetMissed, model.TargetFailed, model.TargetExpired, model.TargetDraft}
 
 // View builds a calendar view.
 func (s *Service) View(ctx context.Context, a model.Actor, workspaceID string, q Query) (View, error) {
@@ -256,6 +259,9 @@ func (s *Service) build(ctx context.Context, workspaceID string, q Query) (View,
 		key := d.Format(time.DateOnly)
 		byDay[key] = append(byDay[key], it)
 		v.Count++
+	}
+	if err := s.addClicks(ctx, workspaceID, byDay); err != nil {
+		return v, err
 	}
 	if v.Entries, err = s.Store.Read().CalendarEntriesBetween(ctx, workspaceID, first.Format(time.DateOnly), last.Format(time.DateOnly)); err != nil {
 		return v, err
@@ -548,4 +554,30 @@ func shorten(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// addClicks puts the tracked-link clicks on published items, read in one
+// query for the period.
+func (s *Service) addClicks(ctx context.Context, workspaceID string, byDay map[string][]Item) error {
+	var postIDs []string
+	for _, items := range byDay {
+		for _, it := range items {
+			if it.Status == model.TargetPublished {
+				postIDs = append(postIDs, it.PostID)
+			}
+		}
+	}
+	clicks, err := s.Store.Read().TrackedClicks(ctx, workspaceID, postIDs)
+	if err != nil {
+		return err
+	}
+	for _, items := range byDay {
+		for i := range items {
+			items[i].Clicks = -1
+			if n, ok := clicks[items[i].PostID+"/"+items[i].ChannelID]; ok && items[i].Status == model.TargetPublished {
+				items[i].Clicks = n
+			}
+		}
+	}
+	return nil
 }

@@ -282,3 +282,64 @@ func TestICalFeedFollowsAccess(t *testing.T) {
 		}
 	})
 }
+
+// A published post shows the human clicks on its tracked links; one
+// without a tracked link shows no count at all, not zero.
+func TestCalendarClicksLine(t *testing.T) {
+	testenv.Each(t, func(t *testing.T, cfg config.Config) {
+		ctx := context.Background()
+		a, owner, w := setup(t, cfg)
+		ch, err := a.Channels.Connect(ctx, owner, w.ID, "fake", map[string]string{"handle": "acme"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := time.Now().Add(time.Hour).UTC().Truncate(time.Minute)
+		publish1 := func(text string) model.Post {
+			p, err := a.Compose.Create(ctx, owner, w.ID, compose.Draft{Base: model.Content{Text: text}, Channels: []string{ch.ID}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p, err = a.Publish.Schedule(ctx, owner, w.ID, p.ID, publish.Request{Mode: publish.ModeAt, At: at}); err != nil {
+				t.Fatal(err)
+			}
+			tg := p.Targets[0]
+			err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+				if _, err := tx.ClaimTarget(ctx, tg.ID, tg.Generation, at, at.Add(time.Minute)); err != nil {
+					return err
+				}
+				return tx.FinishTarget(ctx, tg.ID, tg.Generation, store.TargetOutcome{Status: model.TargetPublished, PublishedAt: at}, at)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		linked, plain := publish1("With a link"), publish1("Without a link")
+		link := model.Link{ID: "01j00000000000000000000001", WorkspaceID: w.ID, Code: "abc123", URL: "https://example.com/", PostID: linked.ID,
+			ChannelID: ch.ID, CreatedBy: owner.UserID, CreatedAt: at, UpdatedAt: at}
+		clicks := []model.Click{{ID: "c1", LinkID: link.ID, At: at}, {ID: "c2", LinkID: link.ID, At: at}, {ID: "c3", LinkID: link.ID, At: at, Bot: true}}
+		err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.CreateLink(ctx, link, ""); err != nil {
+				return err
+			}
+			_, err := tx.InsertClicks(ctx, clicks)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := a.Calendar.View(ctx, owner, w.ID, calendar.Query{Mode: calendar.List, Date: at.Format(time.DateOnly), Zone: "UTC"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, d := range v.Days {
+			for _, it := range d.Items {
+				got[it.PostID] = it.Clicks
+			}
+		}
+		if got[linked.ID] != 2 || got[plain.ID] != -1 {
+			t.Fatalf("clicks: linked %d (want 2 human), plain %d (want -1: no link)", got[linked.ID], got[plain.ID])
+		}
+	})
+}

@@ -64,10 +64,13 @@ type Service struct {
 	MediaImporter MediaImporter
 	// Links makes short tracked links when a post has "track_links" on;
 	// nil: the option is refused.
-	Links    LinkTracker
-	BaseURL  string // links on it (and ShortURL) count as tracked
-	ShortURL string
-	Now      func() time.Time
+	Links LinkTracker
+	// Approvals restarts approval when an approved or pending post is
+	// edited; nil: no approvals (tests).
+	Approvals EditHook
+	BaseURL   string // links on it (and ShortURL) count as tracked
+	ShortURL  string
+	Now       func() time.Time
 }
 
 func (s *Service) now() time.Time {
@@ -75,6 +78,12 @@ func (s *Service) now() time.Time {
 		return s.Now()
 	}
 	return time.Now().UTC()
+}
+
+// EditHook is told of every saved edit inside its transaction and
+// returns the post's approval state after it.
+type EditHook interface {
+	AfterEdit(ctx context.Context, tx *store.Tx, a model.Actor, old, p model.Post) (model.ApprovalState, error)
 }
 
 // Draft is a post as the writer submits it.
@@ -200,7 +209,14 @@ func (s *Service) Update(ctx context.Context, a model.Actor, workspaceID, id str
 		if err := tx.SetPostMedia(ctx, p.ID, mediaIDs(p)); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, a, "post.update", "post", p.ID, workspaceID, map[string]any{"version": p.Version})
+		if err := audit.Record(ctx, tx, a, "post.update", "post", p.ID, workspaceID, map[string]any{"version": p.Version}); err != nil {
+			return err
+		}
+		if s.Approvals == nil {
+			return nil
+		}
+		p.Approval, err = s.Approvals.AfterEdit(ctx, tx, a, old, p)
+		return err
 	})
 	return p, err
 }
@@ -502,6 +518,13 @@ func (s *Service) Continue(ctx context.Context, tx *store.Tx, p model.Post) (mod
 	n.AuthorID = p.AuthorID
 	n.Series = p.Series
 	n.Series.ContinuedBy = ""
+	// The copy says the same: an approval carries over; a post that needed
+	// approval and lacks it still needs it.
+	if p.Approval == model.ApprovalApproved && p.ApprovedVersion == p.Version {
+		n.Approval, n.ApprovedVersion = model.ApprovalApproved, n.Version
+	} else if p.Approval != model.ApprovalNone {
+		n.Approval = model.ApprovalPending
+	}
 	if n.Series.SeriesID == "" {
 		n.Series.SeriesID = p.ID
 	}

@@ -125,6 +125,7 @@ type AuditFilter struct {
 	ActorID     string
 	Action      string // prefix match, e.g. "member."
 	ObjectType  string
+	ObjectID    string // with ObjectType: one object's history
 	Since       time.Time
 	Until       time.Time
 	Before      string // cursor: entries with ID lower than this

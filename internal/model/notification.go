@@ -11,6 +11,12 @@ const (
 	NotifyPublishUnconfirmed NotificationKind = "publish_unconfirmed"
 	NotifyPublishMissed      NotificationKind = "publish_missed"
 	NotifyChannelReconnect   NotificationKind = "channel_needs_reconnect"
+	NotifyApprovalExpired    NotificationKind = "approval_expired"   // a post was not approved by its time
+	NotifyApprovalRequested  NotificationKind = "approval_requested" // an approval step is yours
+	NotifyApprovalDecided    NotificationKind = "approval_decided"   // your post was approved, rejected or sent back
+	NotifyMentioned          NotificationKind = "mentioned"          // someone @mentioned you in a comment
+	NotifyTaskAssigned       NotificationKind = "task_assigned"      // a board card was given to you
+	NotifyTaskDue            NotificationKind = "task_due"           // a card of yours is due soon
 )
 
 // Notification is one in-app message to one person about a problem in a

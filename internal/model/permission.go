@@ -32,6 +32,12 @@ const (
 	ActSlotsManage      Action = "slots.manage"
 	ActCalendarEdit     Action = "calendar.edit"
 	ActCalendarShare    Action = "calendar.share"
+	ActApprovalSetup    Action = "approval.setup"
+	ActPostSubmit       Action = "post.submit"
+	ActPostApprove      Action = "post.approve"
+	ActPostComment      Action = "post.comment"
+	ActBoardEdit        Action = "board.edit"
+	ActBoardColumns     Action = "board.columns"
 )
 
 // ActionInfo describes an action for documentation and UI help.
@@ -71,6 +77,12 @@ var Permissions = []ActionInfo{
 	{ActSlotsManage, "Change a channel's weekly posting slots", []Role{RoleOwner, RoleAdmin, RoleManager}},
 	{ActCalendarEdit, "Add, change and remove calendar notes, events, holidays and launch dates", writers},
 	{ActCalendarShare, "Make and revoke read-only calendar links for people without an account (clients)", []Role{RoleOwner, RoleAdmin, RoleManager}},
+	{ActApprovalSetup, "Set up approval workflows: whose posts need approval and who approves in each step", []Role{RoleOwner, RoleAdmin, RoleManager}},
+	{ActPostSubmit, "Send posts for approval and invite or revoke external reviewers' links", writers},
+	{ActPostApprove, "Approve, reject or send back a post when named in its current approval step (never one's own post)", all},
+	{ActPostComment, "Comment on posts and @mention members", all},
+	{ActBoardEdit, "Add, change, move and remove production board cards and their checklists", writers},
+	{ActBoardColumns, "Configure the production board's columns", []Role{RoleOwner, RoleAdmin, RoleManager}},
 }
 
 // writers are the roles that create content.

@@ -18,7 +18,8 @@ const (
 	TargetUnconfirmed TargetStatus = "unconfirmed" // outcome unknown; a person must check
 	TargetCancelled   TargetStatus = "cancelled"
 	TargetPaused      TargetStatus = "paused"
-	TargetMissed      TargetStatus = "missed" // older than the catch-up window after a restart
+	TargetMissed      TargetStatus = "missed"           // older than the catch-up window after a restart
+	TargetExpired     TargetStatus = "approval_expired" // its time came before its approval
 )
 
 // MediaRef attaches a library asset to a post. Alt overrides the asset's
@@ -121,6 +122,10 @@ type Post struct {
 	UpdatedAt   time.Time
 	Targets     []Target
 	Series      Series
+	// Approval is where the post is in approval; ApprovedVersion is the
+	// version last approved (model/approval.go).
+	Approval        ApprovalState
+	ApprovedVersion int
 }
 
 // Series says how a post continues once every target is done: again at

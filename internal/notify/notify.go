@@ -193,6 +193,8 @@ func describe(ev Event, sub subject) string {
 		return fmt.Sprintf("Herald cannot tell whether %s reached %s; check the channel, then mark it published or publish it again", lower(post), sub.channel)
 	case model.NotifyPublishMissed:
 		return fmt.Sprintf("%s missed its time on %s: %s", post, sub.channel, ev.Message)
+	case model.NotifyApprovalExpired:
+		return fmt.Sprintf("%s was not published on %s: %s", post, sub.channel, ev.Message)
 	case model.NotifyChannelReconnect:
 		return fmt.Sprintf("%s needs reconnecting; posts to it fail until then: %s", sub.channel, ev.Message)
 	}
@@ -221,6 +223,7 @@ var subjects = map[model.NotificationKind]string{
 	model.NotifyPublishFailed:      "A post failed on %s",
 	model.NotifyPublishUnconfirmed: "Check whether a post reached %s",
 	model.NotifyPublishMissed:      "A post missed its time on %s",
+	model.NotifyApprovalExpired:    "A post was not approved in time for %s",
 	model.NotifyChannelReconnect:   "Reconnect %s on Herald",
 }
 

@@ -33,6 +33,12 @@ var Kinds = []KindInfo{
 	{model.NotifyPublishUnconfirmed, "Herald cannot tell whether a post reached a network"},
 	{model.NotifyPublishMissed, "A post missed its time"},
 	{model.NotifyChannelReconnect, "A channel needs reconnecting"},
+	{model.NotifyApprovalExpired, "A post was not approved by its publish time"},
+	{model.NotifyApprovalRequested, "A post waits for your approval"},
+	{model.NotifyApprovalDecided, "Your post was approved, rejected or sent back for changes"},
+	{model.NotifyMentioned, "Someone mentioned you in a comment"},
+	{model.NotifyTaskAssigned, "A board card was assigned to you"},
+	{model.NotifyTaskDue, "A board card of yours is due soon"},
 }
 
 // Prefs returns the caller's e-mail mode for every kind.

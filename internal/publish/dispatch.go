@@ -265,7 +265,12 @@ func (d *dispatcher) prepare(ctx context.Context, targets []store.PublishTarget,
 			d.done(1) // deleted meanwhile: its targets went with it
 			continue
 		}
-		if status, msg := s.halt(t, wsPauses(pauses, t.WorkspaceID), now); status != "" {
+		checked := post
+		if t.ScheduledAt.After(now) {
+			// Claimed ahead: approval may still come; fire checks it at the instant.
+			checked.Approval = model.ApprovalNone
+		}
+		if status, msg := s.halt(t, checked, wsPauses(pauses, t.WorkspaceID), now); status != "" {
 			if err := s.commit(ctx, func(tx *store.Tx) error { return s.halted(ctx, tx, t, post, status, msg, now) }); err != nil {
 				s.log().Error("stop claimed target", "target", t.ID, "err", err)
 			}
@@ -322,6 +327,9 @@ func (d *dispatcher) fire(claimCtx context.Context, c *claimed, at, claimedAt ti
 			return
 		}
 	}
+	if c.post.AwaitsApproval() && !d.approvedAtInstant(ctx, c) {
+		return
+	}
 	select {
 	case d.calls <- struct{}{}:
 	case <-ctx.Done():
@@ -337,6 +345,33 @@ func (d *dispatcher) fire(claimCtx context.Context, c *claimed, at, claimedAt ti
 	if _, err := s.attempt(ctx, c); err != nil && !errors.Is(err, context.Canceled) {
 		s.log().Error("publish", "target", c.ID, "err", err)
 	}
+}
+
+// approvedAtInstant re-reads the approval of a post that had none when
+// claimed ahead, and ends the claim as "approval expired" if it still has
+// none. A post cannot be edited while claimed, so only its approval can
+// have changed.
+func (d *dispatcher) approvedAtInstant(ctx context.Context, c *claimed) bool {
+	s := d.s
+	posts, err := s.Store.Read().PostsByIDs(ctx, []string{c.PostID})
+	if err != nil {
+		s.log().Error("read post approval", "target", c.ID, "err", err)
+		return false // the claim's lease runs out and the target is taken over
+	}
+	post, ok := posts[c.PostID]
+	if ok && !post.AwaitsApproval() {
+		c.post.Approval, c.post.ApprovedVersion = post.Approval, post.ApprovedVersion
+		return true
+	}
+	if !ok {
+		return false // deleted meanwhile: its targets went with it
+	}
+	if err := s.commit(ctx, func(tx *store.Tx) error {
+		return s.halted(ctx, tx, c.PublishTarget, post, model.TargetExpired, expiredMessage(post), s.now())
+	}); err != nil {
+		s.log().Error("stop unapproved target", "target", c.ID, "err", err)
+	}
+	return false
 }
 
 // giveBack returns a claim that never reached the network.

@@ -54,6 +54,12 @@ type Media interface {
 	Prepare(ctx context.Context, workspaceID string, refs []model.MediaRef, limits provider.Limits) ([]provider.Media, error)
 }
 
+// ScheduleHook is told, inside the scheduling transaction, of a post
+// about to be scheduled.
+type ScheduleHook interface {
+	BeforeSchedule(ctx context.Context, tx *store.Tx, a model.Actor, p model.Post) error
+}
+
 // Service schedules and publishes.
 type Service struct {
 	Store      *store.Store
@@ -63,8 +69,11 @@ type Service struct {
 	Compose    *compose.Service
 	Media      Media
 	Notifier   Notifier // tells people about failed, unconfirmed and missed targets (notify.go); nil: nobody
-	Logger     *slog.Logger
-	Now        func() time.Time
+	// Approvals sends a post that needs approval for it when it is
+	// scheduled without (package approval); nil: no approvals (tests).
+	Approvals ScheduleHook
+	Logger    *slog.Logger
+	Now       func() time.Time
 
 	// CatchUp is how late a due target may still go out (default 1 h).
 	CatchUp time.Duration
@@ -190,6 +199,11 @@ func (s *Service) Schedule(ctx context.Context, a model.Actor, workspaceID, post
 		}
 	}
 	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		if s.Approvals != nil {
+			if err := s.Approvals.BeforeSchedule(ctx, tx, a, p); err != nil {
+				return err
+			}
+		}
 		for _, t := range targets {
 			due, zone := at, r.Zone
 			if r.Mode == ModeQueue {
@@ -356,7 +370,7 @@ func (s *Service) Cancel(ctx context.Context, a model.Actor, workspaceID, postID
 	if err != nil {
 		return p, err
 	}
-	from := []model.TargetStatus{model.TargetScheduled, model.TargetPaused, model.TargetMissed, model.TargetFailed}
+	from := []model.TargetStatus{model.TargetScheduled, model.TargetPaused, model.TargetMissed, model.TargetFailed, model.TargetExpired}
 	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.LockPost(ctx, postID); err != nil {
 			return err

@@ -141,7 +141,7 @@ func (s *Service) claim(ctx context.Context, t store.PublishTarget) (*claimed, e
 		}
 		first := t
 		first.Attempts++ // as the claim counted it
-		if status, msg := s.halt(first, pauses, now); status != "" {
+		if status, msg := s.halt(first, post, pauses, now); status != "" {
 			return s.halted(ctx, tx, t, post, status, msg, now)
 		}
 		c = &claimed{PublishTarget: t, post: post, takeover: t.Status == model.TargetPublishing}
@@ -160,12 +160,16 @@ func (s *Service) claim(ctx context.Context, t store.PublishTarget) (*claimed, e
 }
 
 // halt says whether a just-claimed target stops before the network:
-// paused (pauses are its workspace's), or missed because its first claim
-// comes more than the catch-up window after its time. t is as claimed (its
+// paused (pauses are its workspace's), its post's current version not
+// approved when approval applies, or missed because its first claim comes
+// more than the catch-up window after its time. t is as claimed (its
 // attempt counted).
-func (s *Service) halt(t store.PublishTarget, pauses []model.Pause, now time.Time) (model.TargetStatus, string) {
+func (s *Service) halt(t store.PublishTarget, post model.Post, pauses []model.Pause, now time.Time) (model.TargetStatus, string) {
 	if p, ok := pausedFor(pauses, t.ChannelID); ok {
 		return model.TargetPaused, "Publishing is paused: " + p.Reason
+	}
+	if post.AwaitsApproval() {
+		return model.TargetExpired, expiredMessage(post)
 	}
 	if t.Attempts == 1 && now.Sub(t.ScheduledAt) > s.catchUp() {
 		return model.TargetMissed, fmt.Sprintf("Herald was not running when this post was due (%s); publish it now or reschedule it",
@@ -179,13 +183,30 @@ func (s *Service) halted(ctx context.Context, tx *store.Tx, t store.PublishTarge
 	if status == model.TargetPaused {
 		return s.stop(ctx, tx, t, status, "paused", msg, now)
 	}
-	if err := s.stop(ctx, tx, t, status, "missed", msg, now); err != nil {
+	outcome := "missed"
+	if status == model.TargetExpired {
+		outcome = "approval_expired"
+	}
+	if err := s.stop(ctx, tx, t, status, outcome, msg, now); err != nil {
 		return err
 	}
 	if err := s.problem(ctx, tx, t, status, msg); err != nil {
 		return err
 	}
 	return s.continueAfter(ctx, tx, post)
+}
+
+// expiredMessage says why a post was not approved in time.
+func expiredMessage(p model.Post) string {
+	switch p.Approval {
+	case model.ApprovalRejected:
+		return "Approval expired: the post was rejected and not approved again before its time; edit it, send it for approval and reschedule it"
+	case model.ApprovalChanges:
+		return "Approval expired: changes were requested and the post was not approved again before its time; edit it and reschedule it"
+	case model.ApprovalApproved:
+		return "Approval expired: the post was edited after its approval and the new version was not approved before its time"
+	}
+	return "Approval expired: the post was not approved before its time; once approved, reschedule it"
 }
 
 // stop ends a claim without calling the network.

@@ -42,6 +42,9 @@ func (q *Queries) ListAudit(ctx context.Context, f model.AuditFilter) ([]model.A
 	if f.ObjectType != "" {
 		add("object_type = ?", f.ObjectType)
 	}
+	if f.ObjectID != "" {
+		add("object_id = ?", f.ObjectID)
+	}
 	if !f.Since.IsZero() {
 		add("at >= ?", ts(f.Since))
 	}

@@ -104,3 +104,30 @@ func (q *Queries) CalendarEntriesBetween(ctx context.Context, workspaceID, from,
 	}
 	return out, wrap("calendar entries between", rows.Err())
 }
+
+// TrackedClicks counts the human clicks on the tracked links of each of
+// the posts' channel versions, keyed post ID + "/" + channel ID. Versions
+// without a tracked link are absent: no link is not the same as 0 clicks.
+func (q *Queries) TrackedClicks(ctx context.Context, workspaceID string, postIDs []string) (map[string]int, error) {
+	out := map[string]int{}
+	if len(postIDs) == 0 {
+		return out, nil
+	}
+	in, args := inList(postIDs, 1)
+	rows, err := q.q.QueryContext(ctx, `SELECT l.post_id, l.channel_id, COUNT(c.id) FROM links l
+		LEFT JOIN link_clicks c ON c.link_id = l.id AND c.bot = 0
+		WHERE l.workspace_id = $1 AND l.post_id IN (`+in+`) GROUP BY l.post_id, l.channel_id`, append([]any{workspaceID}, args...)...)
+	if err != nil {
+		return nil, wrap("tracked clicks", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var post, channel string
+		var n int
+		if err := rows.Scan(&post, &channel, &n); err != nil {
+			return nil, wrap("tracked clicks", err)
+		}
+		out[post+"/"+channel] = n
+	}
+	return out, wrap("tracked clicks", rows.Err())
+}

@@ -11,7 +11,7 @@ import (
 )
 
 const postCols = `id, workspace_id, base, pillar_id, labels, notes, campaign_id, author_id, version, created_at, updated_at,
-	recurrence, recur_zone, evergreen_gap, evergreen_max, series_id, continued_by`
+	recurrence, recur_zone, evergreen_gap, evergreen_max, series_id, continued_by, approval, approved_version`
 
 func scanPost(row interface{ Scan(...any) error }) (model.Post, error) {
 	var p model.Post
@@ -19,7 +19,7 @@ func scanPost(row interface{ Scan(...any) error }) (model.Post, error) {
 	var gap int64
 	err := row.Scan(&p.ID, &p.WorkspaceID, &base, &p.PillarID, &labels, &p.Notes, &p.CampaignID, &p.AuthorID, &p.Version,
 		tm(&p.CreatedAt), tm(&p.UpdatedAt), &p.Series.Recurrence, &p.Series.RecurZone, &gap, &p.Series.EvergreenMax,
-		&p.Series.SeriesID, &p.Series.ContinuedBy)
+		&p.Series.SeriesID, &p.Series.ContinuedBy, &p.Approval, &p.ApprovedVersion)
 	if err != nil {
 		return p, err
 	}
@@ -72,10 +72,10 @@ func labelsJSON(l []string) string {
 
 // CreatePost inserts a post and its targets.
 func (q *Queries) CreatePost(ctx context.Context, p model.Post) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO posts (`+postCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
+	_, err := q.q.ExecContext(ctx, `INSERT INTO posts (`+postCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)`,
 		p.ID, p.WorkspaceID, jsonText(p.Base), p.PillarID, labelsJSON(p.Labels), p.Notes, p.CampaignID, p.AuthorID, p.Version,
 		ts(p.CreatedAt), ts(p.UpdatedAt), p.Series.Recurrence, p.Series.RecurZone, int64(p.Series.EvergreenGap/time.Second),
-		p.Series.EvergreenMax, p.Series.SeriesID, p.Series.ContinuedBy)
+		p.Series.EvergreenMax, p.Series.SeriesID, p.Series.ContinuedBy, p.Approval, p.ApprovedVersion)
 	if err != nil {
 		return wrap("create post", err)
 	}

@@ -69,7 +69,7 @@ func (h *handler) renderCalendar(w http.ResponseWriter, r *http.Request, v *visi
 	d := &calendarData{View: view, Query: q, CanMove: model.Can(m.Role, model.ActPostSchedule), Items: map[string]template.HTML{},
 		CanEdit: model.Can(m.Role, model.ActCalendarEdit), CanWrite: model.Can(m.Role, model.ActPostEdit), Kinds: calendar.EntryKinds,
 		Statuses: []model.TargetStatus{model.TargetScheduled, model.TargetPublishing, model.TargetPublished, model.TargetFailed,
-			model.TargetPaused, model.TargetMissed, model.TargetUnconfirmed, model.TargetDraft}}
+			model.TargetPaused, model.TargetMissed, model.TargetExpired, model.TargetUnconfirmed, model.TargetDraft}}
 	for _, week := range view.Weeks {
 		for _, day := range week {
 			d.Items[day.Date] = calendarItems(m.Workspace.ID, d.CanMove, day.Items)
@@ -137,6 +137,9 @@ func calendarItems(workspaceID string, canMove bool, items []calendar.Item) temp
 			label = fmt.Sprintf(`<a href="/w/%s/posts/%s/edit">%s</a>`, esc(workspaceID), esc(it.PostID), label)
 		}
 		fmt.Fprintf(&b, `%s <span class="badge cal-status">%s</span>`, label, esc(string(it.Status)))
+		if it.Clicks >= 0 {
+			fmt.Fprintf(&b, ` <span class="cal-metrics" data-clicks="%d">%s</span>`, it.Clicks, plural(it.Clicks, "click"))
+		}
 		if move {
 			fmt.Fprintf(&b, ` <button type="button" class="btn btn-secondary btn-sm cal-move-btn" data-move hidden>Move<span class="sr-only"> “%s”</span></button>`,
 				esc(it.Text))

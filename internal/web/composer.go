@@ -55,7 +55,8 @@ type composerData struct {
 	Names    map[string]string // channel ID → name, for the status list
 	CanEdit  bool
 	Action   string
-	Schedule *scheduleData // the scheduling panel of a saved post (schedule_panel.go)
+	Schedule *scheduleData  // the scheduling panel of a saved post (schedule_panel.go)
+	Approval *approvalPanel // the approval panel of a saved post (approval_pages.go)
 }
 
 // composerState is what the page's script starts from and keeps in the
@@ -238,6 +239,7 @@ func (h *handler) renderComposer(w http.ResponseWriter, r *http.Request, v *visi
 	if p.ID != "" {
 		data.Action = "/w/" + m.Workspace.ID + "/posts/" + p.ID + "/edit"
 		data.Schedule = h.schedulePanel(r, v, m, p, chans, f)
+		data.Approval = h.approvalPanelFor(r, v, m, p)
 	}
 	picked := map[string]bool{}
 	for _, id := range d.Channels {

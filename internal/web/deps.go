@@ -6,9 +6,12 @@ import (
 	"log/slog"
 
 	"herald/internal/account"
+	"herald/internal/approval"
+	"herald/internal/board"
 	"herald/internal/calendar"
 	"herald/internal/channel"
 	"herald/internal/compose"
+	"herald/internal/discussion"
 	"herald/internal/links"
 	"herald/internal/mail"
 	"herald/internal/media"
@@ -29,6 +32,9 @@ type Deps struct {
 	Links      *links.Service
 	Publish    *publish.Service
 	Calendar   *calendar.Service
+	Approvals  *approval.Service
+	Discussion *discussion.Service
+	Board      *board.Service
 	Notify     *notify.Service
 	Mail       *mail.Service
 	System     *system.Service

@@ -4,38 +4,47 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 	"unicode"
 
+	"herald/internal/approval"
 	"herald/internal/model"
 )
 
 // funcs are the helpers templates may call.
 func (h *handler) funcs() template.FuncMap {
 	return template.FuncMap{
-		"asset":       h.assets.URL,
-		"when":        when,
-		"iso":         func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"ago":         ago,
-		"duration":    duration,
-		"can":         func(r model.Role, action string) bool { return model.Can(r, model.Action(action)) },
-		"grantable":   grantable,
-		"initials":    initials,
-		"field":       newField,
-		"input":       fieldFor,
-		"roles":       func() []model.Role { return model.Roles },
-		"scopes":      func() any { return model.Scopes },
-		"join":        strings.Join,
-		"device":      device,
-		"activity":    activity,
-		"details":     details,
-		"dict":        dict,
-		"add":         func(a, b int) int { return a + b },
-		"list":        func(items ...string) []string { return items },
-		"mixbar":      mixBar,
-		"statusLabel": statusLabel,
+		"asset":         h.assets.URL,
+		"when":          when,
+		"iso":           func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"ago":           ago,
+		"duration":      duration,
+		"can":           func(r model.Role, action string) bool { return model.Can(r, model.Action(action)) },
+		"grantable":     grantable,
+		"initials":      initials,
+		"field":         newField,
+		"input":         fieldFor,
+		"roles":         func() []model.Role { return model.Roles },
+		"scopes":        func() any { return model.Scopes },
+		"join":          strings.Join,
+		"device":        device,
+		"activity":      activity,
+		"details":       details,
+		"dict":          dict,
+		"add":           func(a, b int) int { return a + b },
+		"list":          func(items ...string) []string { return items },
+		"mixbar":        mixBar,
+		"statusLabel":   statusLabel,
+		"approvalLabel": approval.StateLabel,
+		"hasRole":       slices.Contains[[]model.Role],
+		"hasString":     slices.Contains[[]string],
+		"mentionOf": func(m model.Member) string {
+			local, _, _ := strings.Cut(m.Email, "@")
+			return local
+		},
 		"copyfield": func(id, value, label string) map[string]string {
 			return map[string]string{"ID": id, "Value": value, "Label": label}
 		},
@@ -47,6 +56,8 @@ func statusLabel(s model.TargetStatus) string {
 	switch s {
 	case model.TargetInReview:
 		return "In review"
+	case model.TargetExpired:
+		return "Approval expired"
 	case model.TargetUnconfirmed:
 		return "Unconfirmed: check the channel"
 	case "":

@@ -51,9 +51,9 @@ type statusChip struct {
 
 // postStatuses are the statuses the filter offers, in the order of a
 // post's life.
-var postStatuses = []model.TargetStatus{model.TargetDraft, model.TargetInReview, model.TargetApproved, model.TargetScheduled,
+var postStatuses = []model.TargetStatus{model.TargetDraft, model.TargetScheduled,
 	model.TargetPublishing, model.TargetPublished, model.TargetFailed, model.TargetUnconfirmed, model.TargetCancelled,
-	model.TargetPaused, model.TargetMissed}
+	model.TargetPaused, model.TargetMissed, model.TargetExpired}
 
 // postList shows the workspace's posts, newest first, with the filters of
 // a GET form so a filtered list can be bookmarked and paged.

@@ -110,6 +110,10 @@ func (h *handler) routes() http.Handler {
 	h.linkRoutes(mux, route)
 	h.publishRoutes(mux, route)
 	h.calendarRoutes(mux, route)
+	h.approvalRoutes(route)
+	h.reviewRoutes(route)
+	h.activityRoutes(route)
+	h.boardRoutes(mux, route)
 	h.icalRoutes(mux, route)
 	h.notificationRoutes(mux, route)
 

@@ -114,7 +114,7 @@ func (h *handler) schedulePanel(r *http.Request, v *visit, m model.Membership, p
 			d.Zones = append(d.Zones, zone)
 		}
 		row := scheduleRow{TargetID: t.ID, ChannelID: t.ChannelID, Channel: c.Name, Status: t.Status, Zone: zone, Error: t.Error,
-			ErrorKind: t.ErrorKind, Retry: t.Status == model.TargetFailed || t.Status == model.TargetMissed}
+			ErrorKind: t.ErrorKind, Retry: t.Status == model.TargetFailed || t.Status == model.TargetMissed || t.Status == model.TargetExpired}
 		if row.Channel == "" {
 			row.Channel = t.ChannelID
 		}
@@ -126,7 +126,7 @@ func (h *handler) schedulePanel(r *http.Request, v *visit, m model.Membership, p
 				Outcome: a.Outcome, Kind: a.ErrorKind, Message: a.Message, Worker: a.Worker})
 		}
 		switch t.Status {
-		case model.TargetScheduled, model.TargetPaused, model.TargetMissed, model.TargetFailed:
+		case model.TargetScheduled, model.TargetPaused, model.TargetMissed, model.TargetFailed, model.TargetExpired:
 			d.Cancellable = true
 		}
 		d.Rows = append(d.Rows, row)

@@ -1,0 +1,73 @@
+package web
+
+import (
+	"net/http"
+
+	"herald/internal/discussion"
+	"herald/internal/model"
+)
+
+// activityRoutes are a post's comments and history.
+func (h *handler) activityRoutes(route routeFunc) {
+	route("GET /w/{ws}/posts/{id}/activity", signedIn, h.postActivity)
+	route("POST /w/{ws}/posts/{id}/comments", signedIn, h.commentCreate)
+}
+
+// activityData is a post's conversation page.
+type activityData struct {
+	Post       model.Post
+	Comments   []model.Comment
+	Events     []discussion.Event
+	Members    []model.Member
+	CanComment bool
+}
+
+// postActivity shows a post's comments and its history.
+func (h *handler) postActivity(w http.ResponseWriter, r *http.Request, v *visit) {
+	h.renderActivity(w, r, v, http.StatusOK, &form{})
+}
+
+func (h *handler) renderActivity(w http.ResponseWriter, r *http.Request, v *visit, status int, f *form) {
+	m, ok := h.workspace(w, r, v)
+	if !ok {
+		return
+	}
+	id, ok := h.pathID(w, r, v, "id")
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	p, err := h.d.Compose.Get(ctx, v.actor, m.Workspace.ID, id)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	d := &activityData{Post: p, CanComment: model.Can(m.Role, model.ActPostComment)}
+	if d.Comments, err = h.d.Discussion.Comments(ctx, v.actor, m.Workspace.ID, id); err == nil {
+		d.Events, err = h.d.Discussion.Activity(ctx, v.actor, m.Workspace.ID, id)
+	}
+	if err == nil {
+		d.Members, err = h.d.Workspaces.Members(ctx, v.actor, m.Workspace.ID)
+	}
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	h.render(w, r, v, status, "post_activity", &page{Title: "Comments and activity · " + m.Workspace.Name, Heading: "Comments and activity",
+		Section: "posts", WS: &m, Form: f, Data: d})
+}
+
+// commentCreate adds a comment; @mentions of members notify them.
+func (h *handler) commentCreate(w http.ResponseWriter, r *http.Request, v *visit) {
+	ws, id, ok := h.pathIDs(w, r, v)
+	if !ok {
+		return
+	}
+	c, err := h.d.Discussion.Comment(r.Context(), v.actor, ws, id, r.PostForm.Get("body"))
+	if err != nil {
+		f := newForm(r)
+		h.formFail(w, r, v, err, f, func(status int) { h.renderActivity(w, r, v, status, f) })
+		return
+	}
+	redirect(w, r, "/w/"+ws+"/posts/"+id+"/activity#comment-"+c.ID)
+}
