@@ -120,7 +120,49 @@ func (s *Service) reviewer(ctx context.Context, q *store.Queries, token string) 
 	if !r.Live(s.now()) || r.ExpiresAt.Unix() != exp {
 		return r, ErrNoReview
 	}
+	if r.ShareID != "" {
+		// It lives only as long as the client calendar link it came from.
+		if _, err := q.LiveCalendarShareByID(ctx, r.ShareID, s.now()); errors.Is(err, store.ErrNotFound) {
+			return r, ErrNoReview
+		} else if err != nil {
+			return r, err
+		}
+	}
 	return r, nil
+}
+
+// ShareReview lets the holder of a client calendar link that allows
+// review act as an external reviewer of one post of its workspace: it
+// finds or makes their reviewer row, tied to the link, and returns the
+// path of its review page.
+func (s *Service) ShareReview(ctx context.Context, share model.CalendarShare, postID string) (string, error) {
+	if !share.CanReview || !ids.Valid(postID) {
+		return "", ErrNoReview
+	}
+	var r model.Reviewer
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.PostByID(ctx, share.WorkspaceID, postID); errors.Is(err, store.ErrNotFound) {
+			return ErrNoReview
+		} else if err != nil {
+			return err
+		}
+		var err error
+		if r, err = tx.ShareReviewer(ctx, share.ID, postID); err == nil || !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		now := s.now()
+		r = model.Reviewer{ID: ids.New(), PostID: postID, WorkspaceID: share.WorkspaceID, Name: share.Name, ExpiresAt: share.ExpiresAt.Truncate(time.Second),
+			CreatedBy: share.CreatedBy, CreatedAt: now, ShareID: share.ID}
+		if err := tx.AddReviewer(ctx, r); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, model.Actor{Via: "calendar link"}, "review.invite", "post", postID, share.WorkspaceID,
+			map[string]any{"reviewer": r.ID, "name": share.Name, "share": share.ID})
+	})
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimPrefix(s.link(r), strings.TrimRight(s.BaseURL, "/")), nil
 }
 
 // mailReviewers e-mails the post's live external reviewers their links.
@@ -141,7 +183,7 @@ func (s *Service) mailReviewers(ctx context.Context, tx *store.Tx, p model.Post,
 }
 
 func (s *Service) mailOne(ctx context.Context, tx *store.Tx, r model.Reviewer, text string) (bool, error) {
-	if s.Mail == nil || !s.Mail.Configured(ctx) {
+	if r.Email == "" || s.Mail == nil || !s.Mail.Configured(ctx) {
 		return false, nil
 	}
 	body := fmt.Sprintf("Hello %s,\n\n%s\n\nSee how it will look on each network, comment, approve or reject it here (no account needed; the link works until %s):\n\n%s\n",
@@ -229,7 +271,11 @@ func turn(round model.ApprovalRound, ds []model.ApprovalDecision, r model.Review
 
 // reviewerActor is how an external reviewer appears in the audit log.
 func reviewerActor(r model.Reviewer, ip, userAgent string) model.Actor {
-	return model.Actor{Email: r.Email, IP: ip, UserAgent: userAgent, Via: "review link"}
+	label := r.Email
+	if label == "" {
+		label = r.Name + " (client calendar link)"
+	}
+	return model.Actor{Email: label, IP: ip, UserAgent: userAgent, Via: "review link"}
 }
 
 // ReviewDecide records an external reviewer's verdict.

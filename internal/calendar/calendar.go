@@ -94,7 +94,8 @@ type Item struct {
 	Color                       string    // #rrggbb, by channel or by pillar
 	Text                        string    // the post's text, shortened
 	PillarID                    string
-	Movable                     bool // can be dragged to another day
+	Movable                     bool                // can be dragged to another day
+	Approval                    model.ApprovalState // the post's place in approval
 	// Clicks counts human clicks on the published version's tracked links;
 	// -1 when it has none (nothing to count is not zero).
 	Clicks int
@@ -316,7 +317,7 @@ func (s *Service) item(e store.CalendarEntry, chans []model.Channel, display *ti
 		at = t.PublishedAt
 	}
 	it := Item{TargetID: t.ID, PostID: t.PostID, ChannelID: t.ChannelID, ChannelName: c.Name, Network: c.Network, Status: t.Status,
-		At: at, Text: shorten(e.Text, 90), PillarID: e.PillarID, Movable: slices.Contains(movable, t.Status)}
+		At: at, Text: shorten(e.Text, 90), PillarID: e.PillarID, Movable: slices.Contains(movable, t.Status), Approval: e.Approval}
 	loc := display
 	if channelZones {
 		if l, err := schedule.LoadZone(zoneOf(t, c)); err == nil {

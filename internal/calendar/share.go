@@ -19,8 +19,9 @@ import (
 var ErrNoShare = errors.New("calendar: no such shared calendar")
 
 // CreateShare makes a read-only link to the workspace's calendar, valid
-// for days (1 to 365), and returns its token, shown this once.
-func (s *Service) CreateShare(ctx context.Context, a model.Actor, workspaceID, name string, days int) (model.CalendarShare, string, error) {
+// for days (1 to 365), and returns its token, shown this once. With
+// canReview its holder may also review posts waiting for approval.
+func (s *Service) CreateShare(ctx context.Context, a model.Actor, workspaceID, name string, days int, canReview bool) (model.CalendarShare, string, error) {
 	if _, err := s.Workspaces.Authorize(ctx, a, workspaceID, model.ActCalendarShare); err != nil {
 		return model.CalendarShare{}, "", err
 	}
@@ -34,12 +35,12 @@ func (s *Service) CreateShare(ctx context.Context, a model.Actor, workspaceID, n
 	now := s.now().UTC()
 	token := secret.Token()
 	c := model.CalendarShare{ID: ids.New(), WorkspaceID: workspaceID, Name: name, CreatedBy: a.UserID, CreatedAt: now,
-		ExpiresAt: now.AddDate(0, 0, days)}
+		ExpiresAt: now.AddDate(0, 0, days), CanReview: canReview}
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateCalendarShare(ctx, c, secret.Hash(token)); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, a, "calendar.share.create", "calendar_share", c.ID, workspaceID, map[string]any{"name": name, "days": days})
+		return audit.Record(ctx, tx, a, "calendar.share.create", "calendar_share", c.ID, workspaceID, map[string]any{"name": name, "days": days, "can_review": canReview})
 	})
 	return c, token, err
 }
@@ -70,13 +71,8 @@ func (s *Service) RevokeShare(ctx context.Context, a model.Actor, workspaceID, i
 // SharedView is the calendar a share link shows: month or list views of
 // the posts and entries, in each channel's zone, with nothing to change.
 func (s *Service) SharedView(ctx context.Context, token string, q Query) (View, model.CalendarShare, error) {
-	if len(token) < 20 || len(token) > 100 {
-		return View{}, model.CalendarShare{}, ErrNoShare
-	}
-	c, err := s.Store.Read().LiveCalendarShare(ctx, secret.Hash(token), s.now().UTC())
-	if errors.Is(err, store.ErrNotFound) {
-		return View{}, c, ErrNoShare
-	} else if err != nil {
+	c, err := s.LiveShare(ctx, token)
+	if err != nil {
 		return View{}, c, err
 	}
 	if q.Mode != List {
@@ -87,4 +83,16 @@ func (s *Service) SharedView(ctx context.Context, token string, q Query) (View, 
 	}
 	v, err := s.build(ctx, c.WorkspaceID, Query{Mode: q.Mode, Date: q.Date})
 	return v, c, err
+}
+
+// LiveShare finds the live share link a token opens, or ErrNoShare.
+func (s *Service) LiveShare(ctx context.Context, token string) (model.CalendarShare, error) {
+	if len(token) < 20 || len(token) > 100 {
+		return model.CalendarShare{}, ErrNoShare
+	}
+	c, err := s.Store.Read().LiveCalendarShare(ctx, secret.Hash(token), s.now().UTC())
+	if errors.Is(err, store.ErrNotFound) {
+		return c, ErrNoShare
+	}
+	return c, err
 }

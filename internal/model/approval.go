@@ -116,6 +116,7 @@ type Reviewer struct {
 	RevokedAt   time.Time
 	CreatedBy   string
 	CreatedAt   time.Time
+	ShareID     string // the client calendar link it came from, if any
 }
 
 // Live reports whether the reviewer's link still works at now.

@@ -291,4 +291,5 @@ type CalendarShare struct {
 	CreatedAt   time.Time
 	ExpiresAt   time.Time
 	RevokedAt   time.Time // zero: live
+	CanReview   bool      // its holder may also review posts waiting for approval
 }

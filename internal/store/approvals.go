@@ -148,18 +148,18 @@ func (q *Queries) Decisions(ctx context.Context, postID string) ([]model.Approva
 	return out, wrap("decisions", rows.Err())
 }
 
-const reviewerCols = `id, post_id, workspace_id, name, email, expires_at, revoked_at, created_by, created_at`
+const reviewerCols = `id, post_id, workspace_id, name, email, expires_at, revoked_at, created_by, created_at, share_id`
 
 func scanReviewer(row interface{ Scan(...any) error }) (model.Reviewer, error) {
 	var r model.Reviewer
-	err := row.Scan(&r.ID, &r.PostID, &r.WorkspaceID, &r.Name, &r.Email, tm(&r.ExpiresAt), tm(&r.RevokedAt), &r.CreatedBy, tm(&r.CreatedAt))
+	err := row.Scan(&r.ID, &r.PostID, &r.WorkspaceID, &r.Name, &r.Email, tm(&r.ExpiresAt), tm(&r.RevokedAt), &r.CreatedBy, tm(&r.CreatedAt), &r.ShareID)
 	return r, err
 }
 
 // AddReviewer invites an external reviewer to a post.
 func (q *Queries) AddReviewer(ctx context.Context, r model.Reviewer) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO post_reviewers (`+reviewerCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-		r.ID, r.PostID, r.WorkspaceID, r.Name, r.Email, ts(r.ExpiresAt), ts(r.RevokedAt), r.CreatedBy, ts(r.CreatedAt))
+	_, err := q.q.ExecContext(ctx, `INSERT INTO post_reviewers (`+reviewerCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+		r.ID, r.PostID, r.WorkspaceID, r.Name, r.Email, ts(r.ExpiresAt), ts(r.RevokedAt), r.CreatedBy, ts(r.CreatedAt), r.ShareID)
 	return wrap("add reviewer", err)
 }
 
@@ -222,4 +222,12 @@ func (q *Queries) Comments(ctx context.Context, postID string) ([]model.Comment,
 		out = append(out, c)
 	}
 	return out, wrap("comments", rows.Err())
+}
+
+// ShareReviewer finds the live reviewer a client calendar link has for a
+// post.
+func (q *Queries) ShareReviewer(ctx context.Context, shareID, postID string) (model.Reviewer, error) {
+	r, err := scanReviewer(q.q.QueryRowContext(ctx, `SELECT `+reviewerCols+` FROM post_reviewers WHERE share_id = $1 AND post_id = $2
+		AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1`, shareID, postID))
+	return r, wrap("share reviewer", err)
 }

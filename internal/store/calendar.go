@@ -17,6 +17,7 @@ type CalendarEntry struct {
 	PillarID string
 	AuthorID string
 	Labels   []string
+	Approval model.ApprovalState
 }
 
 // CalendarEntries lists a workspace's targets whose planned or published
@@ -24,7 +25,7 @@ type CalendarEntry struct {
 // published, failed, paused, missed, unconfirmed, and drafts with a date.
 func (q *Queries) CalendarEntries(ctx context.Context, workspaceID string, from, to time.Time) ([]CalendarEntry, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT t.id, t.post_id, t.channel_id, t.status, t.scheduled_at, t.published_at, t.time_zone,
-		t.generation, p.base, p.pillar_id, p.author_id, p.labels
+		t.generation, p.base, p.pillar_id, p.author_id, p.labels, p.approval
 		FROM post_targets t JOIN posts p ON p.id = t.post_id
 		WHERE t.workspace_id = $1 AND COALESCE(t.published_at, t.scheduled_at) >= $2 AND COALESCE(t.published_at, t.scheduled_at) < $3
 		ORDER BY COALESCE(t.published_at, t.scheduled_at), t.id`, workspaceID, ts(from), ts(to))
@@ -38,7 +39,7 @@ func (q *Queries) CalendarEntries(ctx context.Context, workspaceID string, from,
 		var base, labels string
 		t := &e.Target
 		if err := rows.Scan(&t.ID, &t.PostID, &t.ChannelID, &t.Status, tm(&t.ScheduledAt), tm(&t.PublishedAt), &t.TimeZone, &t.Generation,
-			&base, &e.PillarID, &e.AuthorID, &labels); err != nil {
+			&base, &e.PillarID, &e.AuthorID, &labels, &e.Approval); err != nil {
 			return nil, wrap("calendar entries", err)
 		}
 		var c struct {

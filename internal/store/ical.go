@@ -59,18 +59,20 @@ func (q *Queries) TouchICalFeed(ctx context.Context, id string, now time.Time) e
 	return wrap("touch ical feed", err)
 }
 
-const shareCols = `id, workspace_id, name, created_by, created_at, expires_at, revoked_at`
+const shareCols = `id, workspace_id, name, created_by, created_at, expires_at, revoked_at, can_review`
 
 func scanShare(row interface{ Scan(...any) error }) (model.CalendarShare, error) {
 	var c model.CalendarShare
-	err := row.Scan(&c.ID, &c.WorkspaceID, &c.Name, &c.CreatedBy, tm(&c.CreatedAt), tm(&c.ExpiresAt), tm(&c.RevokedAt))
+	var review int
+	err := row.Scan(&c.ID, &c.WorkspaceID, &c.Name, &c.CreatedBy, tm(&c.CreatedAt), tm(&c.ExpiresAt), tm(&c.RevokedAt), &review)
+	c.CanReview = review != 0
 	return c, err
 }
 
 // CreateCalendarShare stores a share link with its token's hash.
 func (q *Queries) CreateCalendarShare(ctx context.Context, c model.CalendarShare, tokenHash string) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO calendar_shares (id, workspace_id, name, token_hash, created_by, created_at, expires_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7)`, c.ID, c.WorkspaceID, c.Name, tokenHash, c.CreatedBy, ts(c.CreatedAt), ts(c.ExpiresAt))
+	_, err := q.q.ExecContext(ctx, `INSERT INTO calendar_shares (id, workspace_id, name, token_hash, created_by, created_at, expires_at, can_review)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, c.ID, c.WorkspaceID, c.Name, tokenHash, c.CreatedBy, ts(c.CreatedAt), ts(c.ExpiresAt), b2i(c.CanReview))
 	return wrap("create calendar share", err)
 }
 
@@ -104,4 +106,12 @@ func (q *Queries) LiveCalendarShare(ctx context.Context, hash string, now time.T
 func (q *Queries) RevokeCalendarShare(ctx context.Context, workspaceID, id string, now time.Time) error {
 	return q.execOne(ctx, "revoke calendar share", `UPDATE calendar_shares SET revoked_at = $1 WHERE workspace_id = $2 AND id = $3
 		AND revoked_at IS NULL`, ts(now), workspaceID, id)
+}
+
+// LiveCalendarShareByID finds a share link that is neither revoked nor
+// expired at now by its ID.
+func (q *Queries) LiveCalendarShareByID(ctx context.Context, id string, now time.Time) (model.CalendarShare, error) {
+	c, err := scanShare(q.q.QueryRowContext(ctx, `SELECT `+shareCols+` FROM calendar_shares WHERE id = $1 AND revoked_at IS NULL
+		AND expires_at > $2`, id, ts(now)))
+	return c, wrap("live calendar share by id", err)
 }

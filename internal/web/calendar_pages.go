@@ -72,11 +72,11 @@ func (h *handler) renderCalendar(w http.ResponseWriter, r *http.Request, v *visi
 			model.TargetPaused, model.TargetMissed, model.TargetExpired, model.TargetUnconfirmed, model.TargetDraft}}
 	for _, week := range view.Weeks {
 		for _, day := range week {
-			d.Items[day.Date] = calendarItems(m.Workspace.ID, d.CanMove, day.Items)
+			d.Items[day.Date] = calendarItems(m.Workspace.ID, d.CanMove, "", day.Items)
 		}
 	}
 	for _, day := range view.Days {
-		d.Items[day.Date] = calendarItems(m.Workspace.ID, d.CanMove, day.Items)
+		d.Items[day.Date] = calendarItems(m.Workspace.ID, d.CanMove, "", day.Items)
 	}
 	h.render(w, r, v, status, "calendar", &page{Title: "Calendar", Section: "calendar", WS: &m, Form: f, Data: d})
 }
@@ -117,7 +117,7 @@ func (d *calendarData) Back() string { return d.Query.Encode() }
 // calendarItems renders a day's items as a list (empty for none), linking
 // each to its post unless workspaceID is "" (a client's shared view).
 // Every value is escaped here, as html/template would.
-func calendarItems(workspaceID string, canMove bool, items []calendar.Item) template.HTML {
+func calendarItems(workspaceID string, canMove bool, reviewBase string, items []calendar.Item) template.HTML {
 	if len(items) == 0 {
 		return ""
 	}
@@ -139,6 +139,10 @@ func calendarItems(workspaceID string, canMove bool, items []calendar.Item) temp
 		fmt.Fprintf(&b, `%s <span class="badge cal-status">%s</span>`, label, esc(string(it.Status)))
 		if it.Clicks >= 0 {
 			fmt.Fprintf(&b, ` <span class="cal-metrics" data-clicks="%d">%s</span>`, it.Clicks, plural(it.Clicks, "click"))
+		}
+		if reviewBase != "" && it.Approval == model.ApprovalPending {
+			fmt.Fprintf(&b, ` <a class="btn btn-primary btn-sm" href="%s/%s" data-review-post="%s">Review<span class="sr-only"> “%s”</span></a>`,
+				esc(reviewBase), esc(it.PostID), esc(it.PostID), esc(it.Text))
 		}
 		if move {
 			fmt.Fprintf(&b, ` <button type="button" class="btn btn-secondary btn-sm cal-move-btn" data-move hidden>Move<span class="sr-only"> “%s”</span></button>`,

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"herald/internal/approval"
 	"herald/internal/calendar"
 	"herald/internal/model"
 )
@@ -22,6 +23,7 @@ func (h *handler) icalRoutes(_ *http.ServeMux, route routeFunc) {
 	route("POST /w/{ws}/calendar/shares", signedIn, h.calendarShareCreate)
 	route("POST /w/{ws}/calendar/shares/{id}/revoke", signedIn, h.calendarShareRevoke)
 	route("GET /share/calendar/{token}", public, h.calendarShared)
+	route("GET /share/calendar/{token}/review/{post}", public, h.calendarSharedReview)
 }
 
 // icalData is the feeds page.
@@ -122,7 +124,7 @@ func (h *handler) calendarShareCreate(w http.ResponseWriter, r *http.Request, v 
 	if err != nil {
 		days = 0
 	}
-	_, token, err := h.d.Calendar.CreateShare(r.Context(), v.actor, m.Workspace.ID, r.PostForm.Get("share_name"), days)
+	_, token, err := h.d.Calendar.CreateShare(r.Context(), v.actor, m.Workspace.ID, r.PostForm.Get("share_name"), days, r.PostForm.Get("can_review") == "1")
 	if err != nil {
 		if e := model.AsError(err); e != nil && e.Field == "name" {
 			e.Field = "share_name"
@@ -153,6 +155,7 @@ type sharedData struct {
 	calendar.View
 	Name, Token string
 	Items       map[string]template.HTML
+	CanReview   bool // posts waiting for approval link to their review page
 }
 
 // calendarShared shows a workspace's calendar to someone with a client
@@ -170,16 +173,43 @@ func (h *handler) calendarShared(w http.ResponseWriter, r *http.Request, v *visi
 		h.fail(w, r, v, err)
 		return
 	}
-	d := &sharedData{View: view, Name: share.Name, Token: token, Items: map[string]template.HTML{}}
+	d := &sharedData{View: view, Name: share.Name, Token: token, Items: map[string]template.HTML{}, CanReview: share.CanReview}
+	reviewBase := ""
+	if share.CanReview {
+		reviewBase = "/share/calendar/" + token + "/review"
+	}
 	for _, week := range view.Weeks {
 		for _, day := range week {
-			d.Items[day.Date] = calendarItems("", false, day.Items)
+			d.Items[day.Date] = calendarItems("", false, reviewBase, day.Items)
 		}
 	}
 	for _, day := range view.Days {
-		d.Items[day.Date] = calendarItems("", false, day.Items)
+		d.Items[day.Date] = calendarItems("", false, reviewBase, day.Items)
 	}
 	w.Header().Set("X-Robots-Tag", "noindex")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	h.render(w, r, v, http.StatusOK, "calendar_shared", &page{Title: "Shared calendar", Auth: true, Data: d})
+}
+
+// calendarSharedReview opens the review page of a post for the holder of
+// a client link that allows review.
+func (h *handler) calendarSharedReview(w http.ResponseWriter, r *http.Request, v *visit) {
+	share, err := h.d.Calendar.LiveShare(r.Context(), r.PathValue("token"))
+	if errors.Is(err, calendar.ErrNoShare) {
+		noReview(w)
+		return
+	} else if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	path, err := h.d.Approvals.ShareReview(r.Context(), share, r.PathValue("post"))
+	if errors.Is(err, approval.ErrNoReview) {
+		noReview(w)
+		return
+	} else if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	redirect(w, r, path)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -151,4 +152,64 @@ func TestCalendarClientLink(t *testing.T) {
 		t.Fatal(shares, err)
 	}
 	mustContain(t, se.c.submit(base+"/shares/"+shares[0].ID+"/revoke", nil), "The link is revoked")
+}
+
+// A client link that allows review shows a Review button on posts waiting
+// for approval; it opens the external review page, where the client
+// approves; revoking the link ends that page too, and a link without
+// review offers none.
+func TestCalendarClientLinkReview(t *testing.T) {
+	se := newScheduleEnv(t)
+	ctx, owner := context.Background(), se.actor("owner@example.test")
+	if _, err := se.a.Approvals.SaveWorkflow(ctx, owner, se.ws.ID, model.Workflow{AppliesUsers: []string{owner.UserID},
+		Steps: []model.ApprovalStep{{Name: "Client", External: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().UTC().Add(48 * time.Hour).Truncate(time.Minute)
+	if _, err := se.a.Publish.Schedule(ctx, owner, se.ws.ID, se.post.ID, publish.Request{Mode: publish.ModeAt, At: at}); err != nil {
+		t.Fatal(err)
+	}
+	base := "/w/" + se.ws.ID + "/calendar"
+	shareLink := func(review bool) string {
+		vals := map[string][]string{"share_name": {"Acme Bakery"}, "days": {"30"}}
+		if review {
+			vals["can_review"] = []string{"1"}
+		}
+		p := se.c.post(base+"/shares", vals)
+		m := shareURLRe.FindStringSubmatch(p.body)
+		if m == nil {
+			t.Fatalf("no link shown: %s", text(p.body))
+		}
+		return strings.TrimPrefix(m[1], se.srv.URL)
+	}
+	plain, reviewing := shareLink(false), shareLink(true)
+	client := se.client()
+	list := "?view=list&date=" + at.Format(time.DateOnly)
+	if p := client.get(plain + list); strings.Contains(p.body, "data-review-post") {
+		t.Fatal("a read-only link offers review")
+	}
+	wantStatus(t, client.get(plain+"/review/"+se.post.ID), http.StatusNotFound)
+	p := client.get(reviewing + list)
+	mustContain(t, p, "posts waiting for approval have a Review button")
+	if !strings.Contains(p.body, `data-review-post="`+se.post.ID+`"`) {
+		t.Fatalf("no Review button: %s", text(p.body))
+	}
+	p = client.get(reviewing + "/review/" + se.post.ID)
+	if p.status != http.StatusSeeOther || !strings.HasPrefix(p.location(), "/review/") {
+		t.Fatalf("review redirect: %d %q", p.status, p.location())
+	}
+	review := p.location()
+	p = client.get(review)
+	mustContain(t, p, "Spring sale", "Your decision")
+	mustContain(t, client.submit(review+"/decide", url.Values{"decision": {"approve"}, "version": {"1"}}), "your decision is recorded")
+	if got, _ := se.a.Compose.Get(ctx, owner, se.ws.ID, se.post.ID); got.Approval != model.ApprovalApproved {
+		t.Fatalf("after the client's approval: %q", got.Approval)
+	}
+	shares, _ := se.a.Calendar.Shares(ctx, owner, se.ws.ID)
+	for _, s := range shares {
+		if s.CanReview {
+			mustContain(t, se.c.submit(base+"/shares/"+s.ID+"/revoke", nil), "The link is revoked")
+		}
+	}
+	wantStatus(t, client.get(review), http.StatusNotFound)
 }

@@ -86,3 +86,9 @@ CREATE INDEX post_comments_post ON post_comments(post_id, created_at);
 
 -- A post's activity history reads its audit entries.
 CREATE INDEX audit_log_object ON audit_log(object_type, object_id);
+
+-- A client calendar link may also let its holder review posts waiting for
+-- approval; each post they open gets a reviewer row tied to the link
+-- (share_id), which stops working with the link.
+ALTER TABLE calendar_shares ADD COLUMN can_review INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE post_reviewers ADD COLUMN share_id TEXT NOT NULL DEFAULT '';
