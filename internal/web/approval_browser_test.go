@@ -62,6 +62,7 @@ func TestBrowserApprovals(t *testing.T) {
 		t.Fatal(err)
 	}
 	edit := base + "/w/" + w.ID + "/posts/" + p.ID + "/edit"
+	shots := screenshotDir(t)
 
 	// Cora, in a browser context of her own.
 	cctx := otherBrowser(t, tctx)
@@ -89,11 +90,15 @@ func TestBrowserApprovals(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	wantText(t, cctx, ".flash", "Review link for Clara Client")
+	shoot(t, cctx, shots, "approval-panel")
 
 	// The owner decides step 1 from the queue.
 	step(t, tctx, "the owner opens needs-my-approval",
 		chromedp.Navigate(base+"/w/"+w.ID+"/approvals"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-waiting="`+p.ID+`"] a`)),
+	)
+	shoot(t, tctx, shots, "approvals-queue")
+	step(t, tctx, "the owner approves step 1",
 		chromedp.Click(chromedp.CSS(`[data-waiting="`+p.ID+`"] a`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-approval-decide] button[value=approve]`)),
 		chromedp.Click(chromedp.CSS(`[data-approval-decide] button[value=approve]`)),
@@ -113,6 +118,7 @@ func TestBrowserApprovals(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-preview] .pv-text`)),
 	)
 	wantText(t, rctx, "[data-preview] .pv-text", text)
+	shoot(t, rctx, shots, "review-page")
 	step(t, rctx, "the client approves",
 		chromedp.Click(chromedp.CSS(`[data-review-decide] button[value=approve]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-review-notice]`)),
