@@ -314,3 +314,50 @@ func waitStatus(t *testing.T, e *env, postID string, want model.TargetStatus) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// A channel's own workflow replaces the workspace's default for posts to
+// that channel; a post to other channels keeps the default; a workflow
+// that does not apply to the author needs nothing.
+func TestChannelWorkflowOverridesDefault(t *testing.T) {
+	testenv.Each(t, func(t *testing.T, cfg config.Config) {
+		e := start(t, cfg)
+		ctx := context.Background()
+		strict, err := e.a.Channels.Connect(ctx, e.owner, e.ws, "fake", map[string]string{"handle": "strict"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		team := model.ApprovalStep{Name: "Team", Roles: []model.Role{model.RoleEditor}}
+		for _, w := range []model.Workflow{
+			{AppliesRoles: []model.Role{model.RoleContributor}, Steps: []model.ApprovalStep{team}},
+			{ChannelID: strict.ID, AppliesRoles: []model.Role{model.RoleContributor}, Steps: []model.ApprovalStep{team, {Name: "Legal", External: true}}},
+		} {
+			if _, err := e.a.Approvals.SaveWorkflow(ctx, e.owner, e.ws, w); err != nil {
+				t.Fatal(err)
+			}
+		}
+		steps := func(author model.Actor, channels ...string) int {
+			t.Helper()
+			p, err := e.a.Compose.Create(ctx, author, e.ws, compose.Draft{Base: model.Content{Text: "Hi"}, Channels: channels})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := e.a.Approvals.Status(ctx, author, e.ws, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !st.Required {
+				return 0
+			}
+			return len(st.Workflow.Steps)
+		}
+		if n := steps(e.writer, e.ch.ID); n != 1 {
+			t.Fatalf("default channel: %d steps, want 1", n)
+		}
+		if n := steps(e.writer, e.ch.ID, strict.ID); n != 2 {
+			t.Fatalf("with the strict channel: %d steps, want 2", n)
+		}
+		if n := steps(e.editor, strict.ID); n != 0 {
+			t.Fatalf("an Editor's post: %d steps, want none", n)
+		}
+	})
+}
