@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"herald/internal/approval"
 	"herald/internal/calendar"
 	"herald/internal/model"
 )
@@ -137,6 +138,9 @@ func calendarItems(workspaceID string, canMove bool, reviewBase string, items []
 			label = fmt.Sprintf(`<a href="/w/%s/posts/%s/edit">%s</a>`, esc(workspaceID), esc(it.PostID), label)
 		}
 		fmt.Fprintf(&b, `%s <span class="badge cal-status">%s</span>`, label, esc(string(it.Status)))
+		if waitsForApproval(it) {
+			fmt.Fprintf(&b, ` <span class="badge badge-warning cal-approval" data-approval="%s">%s</span>`, esc(string(it.Approval)), esc(approval.StateLabel(it.Approval)))
+		}
 		if it.Clicks >= 0 {
 			fmt.Fprintf(&b, ` <span class="cal-metrics" data-clicks="%d">%s</span>`, it.Clicks, plural(it.Clicks, "click"))
 		}
@@ -207,4 +211,17 @@ func (h *handler) calendarEntryDelete(w http.ResponseWriter, r *http.Request, v 
 	}
 	h.setFlash(w, r, "success", "The calendar entry is removed.")
 	redirect(w, r, "/w/"+m.Workspace.ID+"/calendar?"+back.Encode())
+}
+
+// waitsForApproval says a planned item will not go out unless approved:
+// its post is in approval and not approved.
+func waitsForApproval(it calendar.Item) bool {
+	if it.Approval == model.ApprovalNone || it.Approval == model.ApprovalApproved {
+		return false
+	}
+	switch it.Status {
+	case model.TargetScheduled, model.TargetDraft, model.TargetPaused:
+		return true
+	}
+	return false
 }

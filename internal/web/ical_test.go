@@ -191,7 +191,7 @@ func TestCalendarClientLinkReview(t *testing.T) {
 	wantStatus(t, client.get(plain+"/review/"+se.post.ID), http.StatusNotFound)
 	p := client.get(reviewing + list)
 	mustContain(t, p, "posts waiting for approval have a Review button")
-	if !strings.Contains(p.body, `data-review-post="`+se.post.ID+`"`) {
+	if !strings.Contains(p.body, `data-review-post="`+se.post.ID+`"`) || !strings.Contains(p.body, `data-approval="pending"`) {
 		t.Fatalf("no Review button: %s", text(p.body))
 	}
 	p = client.get(reviewing + "/review/" + se.post.ID)
