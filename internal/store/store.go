@@ -173,7 +173,9 @@ type Queries struct {
 
 // Read returns the queries bound to the read pool. Writing through it fails
 // on SQLite, where the read pool is query-only.
-func (s *Store) Read() *Queries { return &Queries{q: s.reader, dialect: s.dialect} }
+func (s *Store) Read() *Queries {
+	return &Queries{q: forDialect(s.reader, s.dialect), dialect: s.dialect}
+}
 
 // Tx is a write transaction. SQL returns the underlying transaction so the job
 // queue can enqueue in the same transaction as the state change.
@@ -197,7 +199,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", normalize(err))
 	}
-	t := &Tx{Queries: Queries{q: tx, dialect: s.dialect}, tx: tx}
+	t := &Tx{Queries: Queries{q: forDialect(tx, s.dialect), dialect: s.dialect}, tx: tx}
 	if err := fn(t); err != nil {
 		_ = tx.Rollback()
 		return err
