@@ -12,25 +12,21 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"os"
 	"runtime/pprof"
 	"slices"
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"herald/bench/benchenv"
 	"herald/internal/account"
 	"herald/internal/app"
 	"herald/internal/compose"
-	"herald/internal/config"
 	"herald/internal/jobs"
 	"herald/internal/model"
 	"herald/internal/provider/fake"
@@ -95,44 +91,6 @@ func summarise(late []time.Duration, due, end time.Time) result {
 	return result{rate: float64(len(late)) / end.Sub(due).Seconds(), p50: pick(0.50), p99: pick(0.99)}
 }
 
-// config returns a fresh database configuration and a cleanup.
-func freshConfig(ctx context.Context, pg string) (config.Config, func(), error) {
-	dir, err := os.MkdirTemp("", "herald-bench-")
-	if err != nil {
-		return config.Config{}, nil, err
-	}
-	cleanup := func() { os.RemoveAll(dir) }
-	env := map[string]string{"HERALD_DATA_DIR": dir, "HERALD_ADDR": "127.0.0.1:0", "HERALD_LOG_LEVEL": "error",
-		"HERALD_SECRET_KEY": "bench-secret-key-bench-secret-key-0123"}
-	if pg != "" {
-		b := make([]byte, 6)
-		_, _ = rand.Read(b)
-		schema := "bench_" + hex.EncodeToString(b)
-		conn, err := pgx.Connect(ctx, pg)
-		if err != nil {
-			return config.Config{}, cleanup, err
-		}
-		if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-			return config.Config{}, cleanup, err
-		}
-		cleanup = func() {
-			_, _ = conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			conn.Close(context.Background())
-			os.RemoveAll(dir)
-		}
-		u, err := url.Parse(pg)
-		if err != nil {
-			return config.Config{}, cleanup, err
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		env["HERALD_DATABASE_URL"] = u.String()
-	}
-	cfg, err := config.Load(nil, func(k string) string { return env[k] })
-	return cfg, cleanup, err
-}
-
 // noopArgs is a job that does nothing but note when it started.
 type noopArgs struct{ Due time.Time }
 
@@ -151,7 +109,7 @@ func (w *noopWorker) Work(_ context.Context, j *river.Job[noopArgs]) error {
 // measureEngine runs n no-op River jobs due at one instant with the same
 // queue settings Herald uses.
 func measureEngine(ctx context.Context, n, workers int, pg string) (result, error) {
-	cfg, cleanup, err := freshConfig(ctx, pg)
+	cfg, cleanup, err := benchenv.FreshConfig(ctx, pg)
 	defer cleanup()
 	if err != nil {
 		return result{}, err
@@ -203,7 +161,7 @@ func measureEngine(ctx context.Context, n, workers int, pg string) (result, erro
 // measurePipeline schedules n posts on fake channels, all due at one
 // instant, and reads each target's first attempt from the database.
 func measurePipeline(ctx context.Context, n, workers, channels int, latency time.Duration, pg string) (result, error) {
-	cfg, cleanup, err := freshConfig(ctx, pg)
+	cfg, cleanup, err := benchenv.FreshConfig(ctx, pg)
 	defer cleanup()
 	if err != nil {
 		return result{}, err

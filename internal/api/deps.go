@@ -32,6 +32,7 @@ import (
 	"herald/internal/compose"
 	"herald/internal/discussion"
 	"herald/internal/idempotency"
+	"herald/internal/inbox"
 	"herald/internal/links"
 	"herald/internal/media"
 	"herald/internal/notify"
@@ -53,6 +54,7 @@ type Deps struct {
 	Approvals   *approval.Service
 	Discussion  *discussion.Service
 	Board       *board.Service
+	Inbox       *inbox.Service
 	Notify      *notify.Service
 	System      *system.Service
 	Idempotency *idempotency.Service

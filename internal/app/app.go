@@ -26,6 +26,7 @@ import (
 	"herald/internal/config"
 	"herald/internal/discussion"
 	"herald/internal/idempotency"
+	"herald/internal/inbox"
 	"herald/internal/jobs"
 	"herald/internal/links"
 	"herald/internal/mail"
@@ -59,6 +60,7 @@ type App struct {
 	Calendar    *calendar.Service
 	Approvals   *approval.Service
 	Discussion  *discussion.Service
+	Inbox       *inbox.Service
 	Board       *board.Service
 	Links       *links.Service
 	Media       *media.Service
@@ -198,6 +200,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Publish = &publish.Service{}
 	a.Notify = &notify.Service{}
 	a.Board = &board.Service{}
+	a.Inbox = &inbox.Service{}
 	if cfg.HasRole("worker") {
 		opts.Workers = river.NewWorkers()
 		river.AddWorker(opts.Workers, &mail.Worker{Service: a.Mail})
@@ -209,7 +212,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		river.AddWorker(opts.Workers, &notify.ChatWorker{Service: a.Notify})
 		river.AddWorker(opts.Workers, &notify.DigestWorker{Service: a.Notify})
 		river.AddWorker(opts.Workers, &board.ReminderWorker{Service: a.Board})
-		opts.Periodic = append(opts.Periodic, jobs.MaintenancePeriodic(), publish.SweepPeriodic(15*time.Second), notify.DigestPeriodic(), board.ReminderPeriodic())
+		river.AddWorker(opts.Workers, &inbox.PollWorker{Service: a.Inbox})
+		river.AddWorker(opts.Workers, &inbox.SendReplyWorker{Service: a.Inbox})
+		river.AddWorker(opts.Workers, &inbox.ModerateWorker{Service: a.Inbox})
+		river.AddWorker(opts.Workers, &inbox.EscalateWorker{Service: a.Inbox})
+		river.AddWorker(opts.Workers, &inbox.SLAWorker{Service: a.Inbox})
+		opts.Periodic = append(opts.Periodic, jobs.MaintenancePeriodic(), publish.SweepPeriodic(15*time.Second), notify.DigestPeriodic(), board.ReminderPeriodic(),
+			inbox.PollPeriodic(10*time.Second), inbox.SLAPeriodic())
 		opts.PollInterval = time.Second
 	}
 	if a.Queue, err = jobs.New(st, opts); err != nil {
@@ -260,6 +269,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Approvals = &approval.Service{Store: st, Workspaces: a.Workspaces, Notify: a.Notify, Mail: a.Mail, Queue: a.Queue, Box: box,
 		Previews: a.Compose, BaseURL: cfg.BaseURL, Logger: log.With("component", "approval")}
 	a.Compose.Approvals, a.Publish.Approvals = a.Approvals, a.Approvals
+	*a.Inbox = inbox.Service{Store: st, Workspaces: a.Workspaces, Channels: a.Channels, Registry: a.Providers, Queue: a.Queue,
+		Sender: inboxSender{a.Channels}, Analyzer: senseAnalyzer{}, Notify: a.Notify, Mail: a.Mail, Moderation: inboxModeration{inboxSender{a.Channels}},
+		HTTP: a.HTTP, Box: box, BaseURL: cfg.BaseURL, Logger: log.With("component", "inbox")}
 	*a.Board = board.Service{Store: st, Workspaces: a.Workspaces, Notify: a.Notify}
 	return a, nil
 }

@@ -14,10 +14,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"herald/internal/account"
 	"herald/internal/app"
 	"herald/internal/compose"
+	"herald/internal/inbox"
 	"herald/internal/model"
 	"herald/internal/provider"
 	"herald/internal/publish"
@@ -37,7 +39,10 @@ type member struct {
 }
 
 // target is what one attempt acts on, prepared fresh by the owner.
-type target struct{ userID, invitationID, channelID, postID, mediaID string }
+type target struct {
+	userID, invitationID, channelID, postID, mediaID string
+	conversationID, messageID                        string
+}
 
 type actionCase struct {
 	action  model.Action
@@ -316,6 +321,47 @@ func (mx *matrix) cases() []actionCase {
 			return tg
 		}
 	}
+	// conversation puts a mention from someone into the inbox.
+	conversation := func(t *testing.T) target {
+		tg := channel(t)
+		ctx := context.Background()
+		chs, err := mx.a.Channels.List(ctx, mx.owner, mx.ws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mx.n++
+		for _, c := range chs {
+			if c.ID != tg.channelID {
+				continue
+			}
+			id := fmt.Sprintf("mention-%d", mx.n)
+			if _, err := mx.a.Inbox.Ingest(ctx, inbox.Batch{Channel: c, Items: []provider.Interaction{{Kind: "mention", ID: id,
+				AuthorID: "ada", Author: "@ada", Text: "Hello there", CreatedAt: time.Now()}}}); err != nil {
+				t.Fatal(err)
+			}
+			ms, err := mx.a.Store.Read().MessagesByRemote(ctx, c.ID, []string{id})
+			if err != nil || len(ms) != 1 {
+				t.Fatal(ms, err)
+			}
+			tg.conversationID, tg.messageID = ms[0].ConversationID, ms[0].ID
+		}
+		return tg
+	}
+	// pendingReply is the owner's reply to a conversation, waiting for
+	// approval because the workspace asks it of Owners.
+	pendingReply := func(t *testing.T) target {
+		tg := conversation(t)
+		ctx := context.Background()
+		if _, err := mx.a.Inbox.SaveSettings(ctx, mx.owner, mx.ws, model.InboxSettings{ReplyApprovalRoles: []model.Role{model.RoleOwner}}); err != nil {
+			t.Fatal(err)
+		}
+		m, err := mx.a.Inbox.Reply(ctx, mx.owner, mx.ws, tg.conversationID, "", "Thanks!")
+		if err != nil || m.State != "pending_approval" {
+			t.Fatal(m.State, err)
+		}
+		tg.messageID = m.ID
+		return tg
+	}
 	ws := "/w/" + mx.ws
 	api := "/api/v1/workspaces/" + mx.ws
 	newEmail := func() string { mx.n++; return fmt.Sprintf("new%d@matrix.test", mx.n) }
@@ -478,6 +524,30 @@ func (mx *matrix) cases() []actionCase {
 			},
 			api: func(m *member, _ target) *http.Request {
 				return mx.json("POST", api+"/board/columns", `{"name":"Column `+newHandle()+`"}`)
+			}},
+		{action: model.ActInboxView, prepare: none,
+			web: func(m *member, _ target) *http.Request { return mx.page(ws + "/inbox") },
+			api: func(m *member, _ target) *http.Request { return mx.json("GET", api+"/inbox/conversations", "") }},
+		{action: model.ActInboxReply, prepare: conversation,
+			web: func(m *member, tg target) *http.Request {
+				return mx.form(m, ws+"/inbox/conversations/"+tg.conversationID+"/reply", url.Values{"text": {"Thanks!"}})
+			},
+			api: func(m *member, tg target) *http.Request {
+				return mx.json("POST", api+"/inbox/conversations/"+tg.conversationID+"/replies", `{"text":"Thanks!"}`)
+			}},
+		{action: model.ActInboxManage, prepare: conversation,
+			web: func(m *member, tg target) *http.Request {
+				return mx.form(m, ws+"/inbox/conversations/"+tg.conversationID+"/note", url.Values{"body": {"Matrix note"}})
+			},
+			api: func(m *member, tg target) *http.Request {
+				return mx.json("POST", api+"/inbox/conversations/"+tg.conversationID+"/notes", `{"body":"Matrix note"}`)
+			}},
+		{action: model.ActInboxApprove, prepare: pendingReply,
+			web: func(m *member, tg target) *http.Request {
+				return mx.form(m, ws+"/inbox/messages/"+tg.messageID+"/approve", url.Values{"decision": {"reject"}})
+			},
+			api: func(m *member, tg target) *http.Request {
+				return mx.json("POST", api+"/inbox/messages/"+tg.messageID+"/approval", `{"approve":false}`)
 			}},
 		{action: model.ActSlotsManage, prepare: channel,
 			web: func(m *member, tg target) *http.Request {

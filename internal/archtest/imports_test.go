@@ -68,7 +68,7 @@ var allowed = map[string][]string{
 	"model":         {},
 	"config":        {},
 	"test":          {"config", "app", "domain", "store", "model", "platform", "provider"},
-	"bench":         {"config", "app", "domain", "store", "model", "platform", "provider", "provider-leaf"},
+	"bench":         {"bench", "config", "app", "domain", "store", "model", "platform", "provider", "provider-leaf"},
 }
 
 func TestImportDirection(t *testing.T) {

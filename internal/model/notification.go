@@ -17,6 +17,8 @@ const (
 	NotifyMentioned          NotificationKind = "mentioned"          // someone @mentioned you in a comment
 	NotifyTaskAssigned       NotificationKind = "task_assigned"      // a board card was given to you
 	NotifyTaskDue            NotificationKind = "task_due"           // a card of yours is due soon
+	NotifyInboxRule          NotificationKind = "inbox_rule"         // an inbox rule asked to tell you about a message
+	NotifyInboxSLA           NotificationKind = "inbox_sla"          // a conversation is close to missing its response target
 )
 
 // Notification is one in-app message to one person about a problem in a

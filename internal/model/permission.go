@@ -38,6 +38,13 @@ const (
 	ActPostComment      Action = "post.comment"
 	ActBoardEdit        Action = "board.edit"
 	ActBoardColumns     Action = "board.columns"
+	ActInboxView        Action = "inbox.view"
+	ActInboxReply       Action = "inbox.reply"
+	ActInboxManage      Action = "inbox.manage"
+	ActInboxApprove     Action = "inbox.approve"
+	ActInboxSettings    Action = "inbox.settings"
+	ActContactPrivacy   Action = "contact.privacy"
+	ActInboxRules       Action = "inbox.rules"
 )
 
 // ActionInfo describes an action for documentation and UI help.
@@ -83,6 +90,13 @@ var Permissions = []ActionInfo{
 	{ActPostComment, "Comment on posts and @mention members", all},
 	{ActBoardEdit, "Add, change, move and remove production board cards and their checklists", writers},
 	{ActBoardColumns, "Configure the production board's columns", []Role{RoleOwner, RoleAdmin, RoleManager}},
+	{ActInboxView, "Read the inbox: conversations, messages, contacts and the team report", all},
+	{ActInboxReply, "Reply and react as a channel, use saved replies", writers},
+	{ActInboxManage, "Assign, tag, snooze, mark done, hide or delete messages, write notes, edit contacts and saved replies", writers},
+	{ActInboxApprove, "Approve or reject replies that wait for approval", []Role{RoleOwner, RoleAdmin, RoleManager}},
+	{ActInboxSettings, "Set business hours, service levels and which roles' replies need approval", []Role{RoleOwner, RoleAdmin, RoleManager}},
+	{ActContactPrivacy, "Export everything held about a contact, and erase it (GDPR)", []Role{RoleOwner, RoleAdmin}},
+	{ActInboxRules, "Create, change, reorder, delete and dry-run inbox rules, and undo their automatic actions", []Role{RoleOwner, RoleAdmin, RoleManager}},
 }
 
 // writers are the roles that create content.

@@ -29,6 +29,8 @@ const (
 	// ScopeNotificationsWrite marks the caller's own notifications read;
 	// reading them needs only account:read.
 	ScopeNotificationsWrite Scope = "notifications:write"
+	ScopeInboxRead          Scope = "inbox:read"
+	ScopeInboxWrite         Scope = "inbox:write"
 )
 
 // Scopes lists every scope with what it allows.
@@ -52,6 +54,8 @@ var Scopes = []struct {
 	{ScopeLinksRead, "Read tracked links and click statistics"},
 	{ScopeLinksWrite, "Create, edit and delete tracked links and UTM presets"},
 	{ScopeNotificationsWrite, "Mark your notifications read"},
+	{ScopeInboxRead, "Read the inbox, contacts, saved replies, rules, settings and the team report; export a contact; dry-run rules"},
+	{ScopeInboxWrite, "Reply, react, assign, tag, snooze, close, note; edit contacts, saved replies, views, rules and settings; erase contacts"},
 }
 
 // ParseScopes validates a list of scope names.

@@ -39,6 +39,8 @@ var Kinds = []KindInfo{
 	{model.NotifyMentioned, "Someone mentioned you in a comment"},
 	{model.NotifyTaskAssigned, "A board card was assigned to you"},
 	{model.NotifyTaskDue, "A board card of yours is due soon"},
+	{model.NotifyInboxRule, "An inbox rule points you to a message"},
+	{model.NotifyInboxSLA, "A conversation is close to missing its response target"},
 }
 
 // Prefs returns the caller's e-mail mode for every kind.

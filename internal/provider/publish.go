@@ -94,6 +94,13 @@ type Interaction struct {
 	Reaction  string // emoji or "+" for likes
 	CreatedAt time.Time
 	URL       string
+	// EditedAt is set when the network says the text was edited; Deleted
+	// when it reports the interaction gone (a deletion event, a redaction).
+	EditedAt time.Time
+	Deleted  bool
+	// AuthorFollowers is the author's follower count when the network
+	// gives it with the interaction; -1 or 0 when unknown.
+	AuthorFollowers int
 }
 
 // InteractionReader reads replies and reactions to own posts, and mentions.

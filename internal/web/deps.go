@@ -12,6 +12,7 @@ import (
 	"herald/internal/channel"
 	"herald/internal/compose"
 	"herald/internal/discussion"
+	"herald/internal/inbox"
 	"herald/internal/links"
 	"herald/internal/mail"
 	"herald/internal/media"
@@ -34,6 +35,7 @@ type Deps struct {
 	Calendar   *calendar.Service
 	Approvals  *approval.Service
 	Discussion *discussion.Service
+	Inbox      *inbox.Service
 	Board      *board.Service
 	Notify     *notify.Service
 	Mail       *mail.Service

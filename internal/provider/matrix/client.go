@@ -217,6 +217,9 @@ type content struct {
 	Mentions *struct {
 		UserIDs []string `json:"user_ids"`
 	} `json:"m.mentions"`
+	NewContent *struct {
+		Body string `json:"body"`
+	} `json:"m.new_content"` // an edit's replacement (m.replace)
 	HeraldKey     string `json:"org.herald.key"`
 	HeraldSegment *int   `json:"org.herald.segment"`
 	HeraldPart    *int   `json:"org.herald.part"`

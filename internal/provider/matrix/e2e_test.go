@@ -20,59 +20,15 @@ import (
 	"herald/internal/testenv"
 )
 
-// rawCS calls the homeserver directly, apart from the connector's code, the
-// way another client (bob) or a verifying reader would.
-type rawCS struct {
-	t     *testing.T
-	base  string
-	token string
-}
-
-func (c rawCS) call(method, path string, body any, out any) int {
-	c.t.Helper()
-	var rd *bytes.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	} else {
-		rd = bytes.NewReader([]byte("{}"))
-	}
-	req, _ := http.NewRequest(method, c.base+path, rd)
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	if out != nil {
-		json.NewDecoder(resp.Body).Decode(out)
-	}
-	return resp.StatusCode
-}
-
-// messages returns the room's whole timeline, newest first.
-func (c rawCS) messages(room string) []event {
-	c.t.Helper()
+// messages returns a room's whole timeline, newest first, as the
+// connector's own event type.
+func messages(cs testenv.MatrixClient, room string) []event {
 	var all []event
-	from := ""
-	for i := 0; i < 50; i++ {
-		q := url.Values{"dir": {"b"}, "limit": {"100"}}
-		if from != "" {
-			q.Set("from", from)
+	for _, raw := range cs.Timeline(room) {
+		var ev event
+		if err := json.Unmarshal(raw, &ev); err == nil {
+			all = append(all, ev)
 		}
-		var resp struct {
-			Chunk []event `json:"chunk"`
-			End   string  `json:"end"`
-		}
-		if st := c.call("GET", "/_matrix/client/v3/rooms/"+url.PathEscape(room)+"/messages?"+q.Encode(), nil, &resp); st != 200 {
-			c.t.Fatalf("/messages: HTTP %d", st)
-		}
-		all = append(all, resp.Chunk...)
-		if len(resp.Chunk) == 0 || resp.End == "" || resp.End == from {
-			break
-		}
-		from = resp.End
 	}
 	return all
 }
@@ -94,8 +50,8 @@ func TestE2EDendrite(t *testing.T) {
 	if !strings.HasPrefix(hs, "http://127.0.0.1:") {
 		t.Fatalf("refusing non-loopback homeserver %q", hs)
 	}
-	aliceCS := rawCS{t: t, base: hs, token: env["MATRIX_ALICE_TOKEN"]}
-	bobCS := rawCS{t: t, base: hs, token: env["MATRIX_BOB_TOKEN"]}
+	aliceCS := testenv.MatrixClient{T: t, Base: hs, Token: env["MATRIX_ALICE_TOKEN"]}
+	bobCS := testenv.MatrixClient{T: t, Base: hs, Token: env["MATRIX_BOB_TOKEN"]}
 	if resp, err := http.Get(hs + "/_matrix/client/versions"); err != nil || resp.StatusCode != http.StatusOK {
 		msg := "dendrite at " + hs + " is not answering"
 		if err == nil {
@@ -117,12 +73,12 @@ func TestE2EDendrite(t *testing.T) {
 	var created struct {
 		RoomID string `json:"room_id"`
 	}
-	if st := aliceCS.call("POST", "/_matrix/client/v3/createRoom", map[string]any{"preset": "private_chat", "name": "Herald e2e",
+	if st := aliceCS.Call("POST", "/_matrix/client/v3/createRoom", map[string]any{"preset": "private_chat", "name": "Herald e2e",
 		"room_alias_name": aliasName, "invite": []string{env["MATRIX_BOB_USER_ID"]}}, &created); st != 200 {
 		t.Fatalf("createRoom: HTTP %d", st)
 	}
 	room := created.RoomID
-	if st := bobCS.call("POST", "/_matrix/client/v3/join/"+url.PathEscape(room), nil, nil); st != 200 {
+	if st := bobCS.Call("POST", "/_matrix/client/v3/join/"+url.PathEscape(room), nil, nil); st != 200 {
 		t.Fatalf("bob join: HTTP %d", st)
 	}
 
@@ -162,7 +118,7 @@ func TestE2EDendrite(t *testing.T) {
 	var parts map[[2]int][]event
 	eventually(t, func() bool {
 		parts = map[[2]int][]event{}
-		for _, ev := range aliceCS.messages(room) {
+		for _, ev := range messages(aliceCS, room) {
 			if ct := ev.content(); ct.HeraldKey == key {
 				k := [2]int{*ct.HeraldSegment, *ct.HeraldPart}
 				parts[k] = append(parts[k], ev)
@@ -198,14 +154,8 @@ func TestE2EDendrite(t *testing.T) {
 	}
 
 	// Bob replies (rich reply), answers in the thread and reacts.
-	send := func(cs rawCS, typ string, content map[string]any) string {
-		var r struct {
-			EventID string `json:"event_id"`
-		}
-		if st := cs.call("PUT", "/_matrix/client/v3/rooms/"+url.PathEscape(room)+"/send/"+typ+"/e2e"+ids.New(), content, &r); st != 200 {
-			t.Fatalf("send %s: HTTP %d", typ, st)
-		}
-		return r.EventID
+	send := func(cs testenv.MatrixClient, typ string, content map[string]any) string {
+		return cs.Send(room, typ, content)
 	}
 	reply := send(bobCS, "m.room.message", map[string]any{"msgtype": "m.text", "body": "Congrats from bob",
 		"m.relates_to": map[string]any{"m.in_reply_to": map[string]any{"event_id": out[0].ID}}})
@@ -261,7 +211,7 @@ func TestE2EDendrite(t *testing.T) {
 		var ev event
 		eventually(t, func() bool {
 			ev = event{}
-			if st := aliceCS.call("GET", "/_matrix/client/v3/rooms/"+url.PathEscape(room)+"/event/"+url.PathEscape(id), nil, &ev); st != 200 {
+			if st := aliceCS.Call("GET", "/_matrix/client/v3/rooms/"+url.PathEscape(room)+"/event/"+url.PathEscape(id), nil, &ev); st != 200 {
 				t.Fatalf("get %s: HTTP %d", id, st)
 			}
 			return ev.redacted()

@@ -116,6 +116,16 @@ func (p *Provider) Interactions(ctx context.Context, acct provider.Account, sinc
 	for i := len(evs) - 1; i >= 0; i-- { // oldest first, so conversations chain
 		ev := evs[i]
 		if ev.redacted() {
+			// Gone from the room: a reader that stored it marks it deleted.
+			if ev.Sender != me {
+				out = append(out, provider.Interaction{ID: ev.EventID, AuthorID: ev.Sender, CreatedAt: ev.time(), Deleted: true})
+			}
+			continue
+		}
+		if ed, ok := edit(ev); ok {
+			if ev.Sender != me {
+				out = append(out, ed)
+			}
 			continue
 		}
 		in, ok := classify(ev, root, me)
@@ -129,6 +139,18 @@ func (p *Provider) Interactions(ctx context.Context, acct provider.Account, sinc
 		out = append(out, in)
 	}
 	return out, nil
+}
+
+// edit maps an m.replace event to the edit of the message it replaces:
+// the original's ID with the new text, and no kind (it is news about a
+// stored message, never a message of its own).
+func edit(ev event) (provider.Interaction, bool) {
+	ct := ev.content()
+	if ev.Type != "m.room.message" || ct.RelatesTo == nil || ct.RelatesTo.RelType != "m.replace" || ct.NewContent == nil {
+		return provider.Interaction{}, false
+	}
+	return provider.Interaction{ID: ct.RelatesTo.EventID, AuthorID: ev.Sender, Text: ct.NewContent.Body, EditedAt: ev.time(),
+		CreatedAt: ev.time()}, true
 }
 
 // classify maps an event to an interaction with the account's posts.

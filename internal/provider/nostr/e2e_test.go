@@ -3,12 +3,10 @@ package nostr
 import (
 	"context"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
 	gonostr "github.com/nbd-wtf/go-nostr"
 
 	"herald/internal/platform/httpclient"
@@ -26,17 +24,15 @@ func TestE2ENostrRelay(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	// The probe is Bob's client: go-nostr events over a plain websocket, kept
-	// apart from the connector's own relay code. (go-nostr's Relay type is
-	// not used: its shutdown races with its reader goroutine in v0.46.0.)
-	probe, err := dialProbe(ctx, relayURL)
+	// The probe is Bob's client (testenv.NostrProbe).
+	probe, err := testenv.DialNostr(ctx, relayURL)
 	if err != nil {
 		if os.Getenv("HERALD_E2E") == "1" {
 			t.Fatalf("relay %s: %v", relayURL, err)
 		}
 		t.Skipf("relay %s is not answering: %v", relayURL, err)
 	}
-	defer probe.CloseNow()
+	defer probe.Close()
 
 	p := New(Options{HTTPClient: httpclient.New(httpclient.Options{AllowPrivate: true}), AllowPrivate: true})
 	acct := connect(t, p, env["NOSTR_ALICE_SK"], relayURL)
@@ -53,7 +49,7 @@ func TestE2ENostrRelay(t *testing.T) {
 		t.Fatalf("publish: %v %v", out, err)
 	}
 	byID := func(id string) []gonostr.Event {
-		return probeQuery(t, ctx, probe, gonostr.Filter{IDs: []string{id}})
+		return probe.Query(t, ctx, gonostr.Filter{IDs: []string{id}})
 	}
 	for i, rp := range out {
 		evs := byID(rp.ID)
@@ -78,12 +74,12 @@ func TestE2ENostrRelay(t *testing.T) {
 	base, _ := keyTime(key)
 	since, until := gonostr.Timestamp(base), gonostr.Timestamp(base+2)
 	window := gonostr.Filter{Authors: []string{acct.RemoteID}, Kinds: []int{1}, Since: &since, Until: &until}
-	before := probeQuery(t, ctx, probe, window)
+	before := probe.Query(t, ctx, window)
 	again, err := p.Publish(ctx, acct, threadPost(key))
 	if err != nil || again[0].ID != out[0].ID {
 		t.Fatalf("republish: %v %v", again, err)
 	}
-	after := probeQuery(t, ctx, probe, window)
+	after := probe.Query(t, ctx, window)
 	if len(before) < 3 || len(after) != len(before) {
 		t.Errorf("alice's notes in the key's seconds: %d before, %d after republishing; want no new one", len(before), len(after))
 	}
@@ -97,7 +93,7 @@ func TestE2ENostrRelay(t *testing.T) {
 		if err := ev.Sign(env["NOSTR_BOB_SK"]); err != nil {
 			t.Fatal(err)
 		}
-		probePublish(t, ctx, probe, *ev)
+		probe.Publish(t, ctx, *ev)
 	}
 	got, err := p.Interactions(ctx, acct, time.Now().Add(-time.Minute), out)
 	if err != nil {
@@ -125,7 +121,7 @@ func TestE2ENostrRelay(t *testing.T) {
 	if err := p.Delete(ctx, acct, out[2]); err != nil {
 		t.Fatal(err)
 	}
-	dels := probeQuery(t, ctx, probe, gonostr.Filter{Authors: []string{acct.RemoteID}, Kinds: []int{5}, Tags: gonostr.TagMap{"e": {out[2].ID}}})
+	dels := probe.Query(t, ctx, gonostr.Filter{Authors: []string{acct.RemoteID}, Kinds: []int{5}, Tags: gonostr.TagMap{"e": {out[2].ID}}})
 	left := byID(out[2].ID)
 	switch {
 	case len(dels) == 1 && len(left) == 0:
@@ -137,72 +133,4 @@ func TestE2ENostrRelay(t *testing.T) {
 	default:
 		t.Fatalf("the relay neither stored the deletion request nor hid the note")
 	}
-}
-
-func dialProbe(ctx context.Context, url string) (*websocket.Conn, error) {
-	c, _, err := websocket.Dial(ctx, url, nil)
-	if err == nil {
-		c.SetReadLimit(1 << 20)
-	}
-	return c, err
-}
-
-// probePublish sends ["EVENT", ev] and wants ["OK", id, true, ...] (NIP-01).
-func probePublish(t *testing.T, ctx context.Context, c *websocket.Conn, ev gonostr.Event) {
-	t.Helper()
-	probeSend(t, ctx, c, &gonostr.EventEnvelope{Event: ev})
-	for {
-		if ok, is := probeRead(t, ctx, c).(*gonostr.OKEnvelope); is && ok.EventID == ev.ID {
-			if !ok.OK {
-				t.Fatalf("relay refused bob's event: %s", ok.Reason)
-			}
-			return
-		}
-	}
-}
-
-var probeSubs int
-
-// probeQuery sends a REQ and collects events until EOSE (NIP-01). Each
-// query has its own subscription id: a relay may handle the previous CLOSE
-// after a new REQ of the same id.
-func probeQuery(t *testing.T, ctx context.Context, c *websocket.Conn, f gonostr.Filter) []gonostr.Event {
-	t.Helper()
-	probeSubs++
-	sub := "probe-" + strconv.Itoa(probeSubs)
-	probeSend(t, ctx, c, &gonostr.ReqEnvelope{SubscriptionID: sub, Filters: gonostr.Filters{f}})
-	var out []gonostr.Event
-	for {
-		switch env := probeRead(t, ctx, c).(type) {
-		case *gonostr.EventEnvelope:
-			if env.SubscriptionID != nil && *env.SubscriptionID == sub {
-				out = append(out, env.Event)
-			}
-		case *gonostr.EOSEEnvelope:
-			if string(*env) != sub {
-				continue
-			}
-			probeSend(t, ctx, c, ptr(gonostr.CloseEnvelope(sub)))
-			return out
-		case *gonostr.ClosedEnvelope:
-			t.Fatalf("relay closed the query: %s", env.Reason)
-		}
-	}
-}
-
-func probeSend(t *testing.T, ctx context.Context, c *websocket.Conn, env gonostr.Envelope) {
-	t.Helper()
-	b, _ := env.MarshalJSON()
-	if err := c.Write(ctx, websocket.MessageText, b); err != nil {
-		t.Fatalf("probe write: %v", err)
-	}
-}
-
-func probeRead(t *testing.T, ctx context.Context, c *websocket.Conn) gonostr.Envelope {
-	t.Helper()
-	_, b, err := c.Read(ctx)
-	if err != nil {
-		t.Fatalf("probe read: %v", err)
-	}
-	return gonostr.ParseMessage(b)
 }

@@ -1,0 +1,245 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"herald/internal/model"
+)
+
+// ingestChunk bounds the rows of one multi-row statement, well under
+// both databases' limits on bound parameters.
+const ingestChunk = 400
+
+// ConversationRefs finds a channel's conversations by their roots,
+// returning root → conversation ID.
+func (q *Queries) ConversationRefs(ctx context.Context, channelID string, roots []string) (map[string]string, error) {
+	out := map[string]string{}
+	for start := 0; start < len(roots); start += ingestChunk {
+		part := roots[start:min(start+ingestChunk, len(roots))]
+		in, args := inList(part, 1)
+		rows, err := q.q.QueryContext(ctx, `SELECT root_remote_id, id FROM conversations WHERE channel_id = $1 AND root_remote_id IN (`+in+`)`,
+			append([]any{channelID}, args...)...)
+		if err != nil {
+			return nil, wrap("conversation refs", err)
+		}
+		for rows.Next() {
+			var root, id string
+			if err := rows.Scan(&root, &id); err != nil {
+				rows.Close()
+				return nil, wrap("conversation refs", err)
+			}
+			out[root] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, wrap("conversation refs", err)
+		}
+	}
+	return out, nil
+}
+
+// InsertConversations adds new conversations (their roots are new).
+func (q *Queries) InsertConversations(ctx context.Context, cs []model.Conversation) error {
+	for start := 0; start < len(cs); start += ingestChunk {
+		var b strings.Builder
+		var args []any
+		for _, c := range cs[start:min(start+ingestChunk, len(cs))] {
+			addRow(&b, &args, c.ID, c.WorkspaceID, c.ChannelID, c.Kind, c.RootRemoteID, c.RootText, c.RootURL, c.PostID, c.ContactID,
+				c.Status, ts(c.LastMessageAt), ts(c.CreatedAt), ts(c.UpdatedAt))
+		}
+		_, err := q.q.ExecContext(ctx, `INSERT INTO conversations (id, workspace_id, channel_id, kind, root_remote_id, root_text, root_url,
+			post_id, contact_id, status, last_message_at, created_at, updated_at) VALUES `+b.String()+`
+			ON CONFLICT (channel_id, root_remote_id) DO NOTHING`, args...)
+		if err != nil {
+			return wrap("insert conversations", err)
+		}
+	}
+	return nil
+}
+
+// HandleContacts finds the contacts of authors on a network, returning
+// remote ID → contact ID.
+func (q *Queries) HandleContacts(ctx context.Context, workspaceID, network string, remoteIDs []string) (map[string]string, error) {
+	out := map[string]string{}
+	for start := 0; start < len(remoteIDs); start += ingestChunk {
+		part := remoteIDs[start:min(start+ingestChunk, len(remoteIDs))]
+		in, args := inList(part, 2)
+		rows, err := q.q.QueryContext(ctx, `SELECT remote_id, contact_id FROM contact_handles WHERE workspace_id = $1 AND network = $2
+			AND remote_id IN (`+in+`)`, append([]any{workspaceID, network}, args...)...)
+		if err != nil {
+			return nil, wrap("handle contacts", err)
+		}
+		for rows.Next() {
+			var rid, cid string
+			if err := rows.Scan(&rid, &cid); err != nil {
+				rows.Close()
+				return nil, wrap("handle contacts", err)
+			}
+			out[rid] = cid
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, wrap("handle contacts", err)
+		}
+	}
+	return out, nil
+}
+
+// InsertContacts adds new contacts with their first handle each.
+func (q *Queries) InsertContacts(ctx context.Context, cs []model.Contact) error {
+	for start := 0; start < len(cs); start += ingestChunk {
+		var b, h strings.Builder
+		var args, hargs []any
+		for _, c := range cs[start:min(start+ingestChunk, len(cs))] {
+			addRow(&b, &args, c.ID, c.WorkspaceID, c.Name, labelsJSON(c.Tags), ts(c.CreatedAt), ts(c.UpdatedAt))
+			for _, hd := range c.Handles {
+				addRow(&h, &hargs, c.WorkspaceID, hd.Network, hd.RemoteID, hd.Handle, c.ID)
+			}
+		}
+		if _, err := q.q.ExecContext(ctx, `INSERT INTO contacts (id, workspace_id, name, tags, created_at, updated_at) VALUES `+b.String(), args...); err != nil {
+			return wrap("insert contacts", err)
+		}
+		if h.Len() == 0 {
+			continue
+		}
+		if _, err := q.q.ExecContext(ctx, `INSERT INTO contact_handles (workspace_id, network, remote_id, handle, contact_id) VALUES `+h.String()+`
+			ON CONFLICT (workspace_id, network, remote_id) DO NOTHING`, hargs...); err != nil {
+			return wrap("insert contact handles", err)
+		}
+	}
+	return nil
+}
+
+const messageCols = `id, conversation_id, workspace_id, channel_id, remote_id, parent_remote_id, kind, direction, contact_id,
+	author_remote_id, author, text, original, flags, reaction, url, sentiment, sentiment_score, spam, abuse, reasons, language,
+	question, sent_by, automatic, state, error, created_at, received_at, edited_at, deleted_at, hidden_at`
+
+func messageRow(m model.InboxMessage) []any {
+	var original any
+	if m.Original != "" {
+		original = m.Original
+	}
+	return []any{m.ID, m.ConversationID, m.WorkspaceID, m.ChannelID, m.RemoteID, m.ParentRemoteID, m.Kind, m.Direction, m.ContactID,
+		m.AuthorRemoteID, m.Author, m.Text, original, strings.Join(m.Flags, ","), m.Reaction, m.URL, m.Sentiment, m.SentimentScore,
+		m.Spam, m.Abuse, labelsJSON(m.Reasons), m.Language, b2i(m.Question), m.SentBy, b2i(m.Automatic), m.State, m.Error,
+		ts(m.CreatedAt), ts(m.ReceivedAt), ts(m.EditedAt), ts(m.DeletedAt), ts(m.HiddenAt)}
+}
+
+// InsertMessages adds messages, skipping those already stored (the same
+// remote ID on the channel), and reports which remote IDs were new.
+func (q *Queries) InsertMessages(ctx context.Context, ms []model.InboxMessage) (map[string]bool, error) {
+	fresh := map[string]bool{}
+	for start := 0; start < len(ms); start += ingestChunk {
+		var b strings.Builder
+		var args []any
+		for _, m := range ms[start:min(start+ingestChunk, len(ms))] {
+			addRow(&b, &args, messageRow(m)...)
+		}
+		rows, err := q.q.QueryContext(ctx, `INSERT INTO inbox_messages (`+messageCols+`) VALUES `+b.String()+`
+			ON CONFLICT (channel_id, remote_id) DO NOTHING RETURNING remote_id`, args...)
+		if err != nil {
+			return nil, wrap("insert messages", err)
+		}
+		for rows.Next() {
+			var rid string
+			if err := rows.Scan(&rid); err != nil {
+				rows.Close()
+				return nil, wrap("insert messages", err)
+			}
+			fresh[rid] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, wrap("insert messages", err)
+		}
+	}
+	return fresh, nil
+}
+
+// ConversationBump is what new messages change on their conversation.
+type ConversationBump struct {
+	ID            string
+	LastMessageAt time.Time
+	Unread        int       // new inbound messages
+	InboundAt     time.Time // the oldest new inbound message; zero: none
+}
+
+// BumpConversations moves conversations on after new messages: newest
+// time, unread count, the service-level clocks, and a done or snoozed
+// conversation opens again when someone writes.
+func (q *Queries) BumpConversations(ctx context.Context, bumps []ConversationBump, now time.Time) error {
+	for start := 0; start < len(bumps); start += ingestChunk {
+		var b strings.Builder
+		args := []any{ts(now)}
+		for _, c := range bumps[start:min(start+ingestChunk, len(bumps))] {
+			addRow(&b, &args, c.ID, ts(c.LastMessageAt), strconv.Itoa(c.Unread), ts(c.InboundAt))
+		}
+		_, err := q.q.ExecContext(ctx, `UPDATE conversations SET
+			last_message_at = CASE WHEN v.column2 > last_message_at THEN v.column2 ELSE last_message_at END,
+			unread = unread + CAST(v.column3 AS INTEGER),
+			first_inbound_at = COALESCE(first_inbound_at, v.column4),
+			awaiting_since = COALESCE(awaiting_since, v.column4),
+			status = CASE WHEN v.column4 IS NOT NULL AND status <> 'open' THEN 'open' ELSE status END,
+			snoozed_until = CASE WHEN v.column4 IS NOT NULL THEN NULL ELSE snoozed_until END,
+			resolved_at = CASE WHEN v.column4 IS NOT NULL THEN NULL ELSE resolved_at END,
+			updated_at = $1
+			FROM (VALUES `+b.String()+`) AS v WHERE conversations.id = v.column1`, args...)
+		if err != nil {
+			return wrap("bump conversations", err)
+		}
+	}
+	return nil
+}
+
+// EditMessages replaces the text of messages the network says were
+// edited since Herald stored them.
+func (q *Queries) EditMessages(ctx context.Context, ms []model.InboxMessage) (int, error) {
+	n := 0
+	for _, m := range ms {
+		var original any
+		if m.Original != "" {
+			original = m.Original
+		}
+		k, err := q.exec(ctx, "edit message", `UPDATE inbox_messages SET text = $1, original = $2, flags = $3, edited_at = $4
+			WHERE channel_id = $5 AND remote_id = $6 AND (edited_at IS NULL OR edited_at < $4)`,
+			m.Text, original, strings.Join(m.Flags, ","), ts(m.EditedAt), m.ChannelID, m.RemoteID)
+		if err != nil {
+			return n, err
+		}
+		if k > 0 {
+			if _, err := q.exec(ctx, "edit message", `UPDATE conversations SET updated_at = $1
+				WHERE id = (SELECT conversation_id FROM inbox_messages WHERE channel_id = $2 AND remote_id = $3)`,
+				ts(time.Now()), m.ChannelID, m.RemoteID); err != nil {
+				return n, err
+			}
+		}
+		n += int(k)
+	}
+	return n, nil
+}
+
+// MarkMessagesDeleted records that the network deleted messages.
+func (q *Queries) MarkMessagesDeleted(ctx context.Context, channelID string, remoteIDs []string, now time.Time) (int, error) {
+	n := 0
+	for start := 0; start < len(remoteIDs); start += ingestChunk {
+		part := remoteIDs[start:min(start+ingestChunk, len(remoteIDs))]
+		in, args := inList(part, 2)
+		k, err := q.exec(ctx, "mark messages deleted", `UPDATE inbox_messages SET deleted_at = $1 WHERE channel_id = $2
+			AND deleted_at IS NULL AND remote_id IN (`+in+`)`, append([]any{ts(now), channelID}, args...)...)
+		if err != nil {
+			return n, err
+		}
+		if k > 0 {
+			if _, err := q.exec(ctx, "mark messages deleted", `UPDATE conversations SET updated_at = $1 WHERE id IN
+				(SELECT conversation_id FROM inbox_messages WHERE channel_id = $2 AND remote_id IN (`+in+`))`,
+				append([]any{ts(now), channelID}, args...)...); err != nil {
+				return n, err
+			}
+		}
+		n += int(k)
+	}
+	return n, nil
+}
