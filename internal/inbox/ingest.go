@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -105,11 +107,14 @@ func (s *Service) prepare(b Batch, now time.Time) prepared {
 	var pr prepared
 	seen := map[string]bool{}
 	repeats := map[string]int{}
-	for _, it := range b.Items {
-		repeats[normal(it.Text)]++
+	norms := make([]string, len(b.Items))
+	for i, it := range b.Items {
+		norms[i] = normal(it.Text)
+		repeats[norms[i]]++
 	}
 	pr.msgs = make([]model.InboxMessage, 0, len(b.Items))
-	for _, it := range b.Items {
+	var reps []int // per message: how often its text came in the batch
+	for i, it := range b.Items {
 		switch {
 		case it.Deleted && it.ID != "":
 			pr.gone = append(pr.gone, clip(it.ID, 512))
@@ -124,14 +129,37 @@ func (s *Service) prepare(b Batch, now time.Time) prepared {
 		}
 		pr.roots = append(pr.roots, rootOf(it, m.RemoteID))
 		seen[m.RemoteID] = true
-		if m.Text != "" && s.Analyzer != nil {
-			sig := s.Analyzer.Analyze(m.Text, repeats[normal(it.Text)])
-			m.Sentiment, m.SentimentScore, m.Spam, m.Abuse, m.Reasons, m.Language, m.Question =
-				sig.Sentiment, sig.Score, sig.Spam, sig.Abuse, sig.Reasons, sig.Language, sig.Question
-		}
 		pr.msgs = append(pr.msgs, m)
+		reps = append(reps, repeats[norms[i]])
 	}
+	s.analyze(pr.msgs, reps)
 	return pr
+}
+
+// analyze reads every message's signals, spread over the machine's
+// cores: it is pure computation on each message alone.
+func (s *Service) analyze(msgs []model.InboxMessage, reps []int) {
+	if s.Analyzer == nil {
+		return
+	}
+	workers := min(runtime.GOMAXPROCS(0), max(len(msgs)/64, 1))
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(msgs); i += workers {
+				m := &msgs[i]
+				if m.Text == "" {
+					continue
+				}
+				sig := s.Analyzer.Analyze(m.Text, reps[i])
+				m.Sentiment, m.SentimentScore, m.Spam, m.Abuse, m.Reasons, m.Language, m.Question =
+					sig.Sentiment, sig.Score, sig.Spam, sig.Abuse, sig.Reasons, sig.Language, sig.Question
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func normal(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
