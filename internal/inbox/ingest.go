@@ -58,6 +58,9 @@ func (s *Service) Ingest(ctx context.Context, b Batch) (Result, error) {
 	var res Result
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		res = Result{}
+		if err := tx.CustomPlans(ctx); err != nil {
+			return err
+		}
 		if err := s.contacts(ctx, tx, b.Channel, msgs, now); err != nil {
 			return err
 		}

@@ -19,8 +19,8 @@ func (q *Queries) ConversationRefs(ctx context.Context, channelID string, roots 
 	out := map[string]string{}
 	for start := 0; start < len(roots); start += ingestChunk {
 		part := roots[start:min(start+ingestChunk, len(roots))]
-		in, args := inList(part, 1)
-		rows, err := q.q.QueryContext(ctx, `SELECT root_remote_id, id FROM conversations WHERE channel_id = $1 AND root_remote_id IN (`+in+`)`,
+		cond, args := q.oneOf("root_remote_id", part, 1)
+		rows, err := q.q.QueryContext(ctx, `SELECT root_remote_id, id FROM conversations WHERE channel_id = $1 AND `+cond,
 			append([]any{channelID}, args...)...)
 		if err != nil {
 			return nil, wrap("conversation refs", err)
@@ -66,9 +66,9 @@ func (q *Queries) HandleContacts(ctx context.Context, workspaceID, network strin
 	out := map[string]string{}
 	for start := 0; start < len(remoteIDs); start += ingestChunk {
 		part := remoteIDs[start:min(start+ingestChunk, len(remoteIDs))]
-		in, args := inList(part, 2)
+		cond, args := q.oneOf("remote_id", part, 2)
 		rows, err := q.q.QueryContext(ctx, `SELECT remote_id, contact_id FROM contact_handles WHERE workspace_id = $1 AND network = $2
-			AND remote_id IN (`+in+`)`, append([]any{workspaceID, network}, args...)...)
+			AND `+cond, append([]any{workspaceID, network}, args...)...)
 		if err != nil {
 			return nil, wrap("handle contacts", err)
 		}
