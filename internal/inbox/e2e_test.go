@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -249,5 +250,40 @@ func TestE2EMatrixInbox(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("after the edit and the redaction: %+v / %+v", got[reply], got[like])
 		}
+	}
+
+	// A rule tags spam and hides it; on Matrix, hiding redacts the event.
+	if _, err := e.a.Inbox.SaveRule(ctx, e.owner, e.ws, model.Rule{Name: "Spam", Enabled: true,
+		Conditions: []model.RuleCondition{{Type: model.CondSpam, Score: 0.5}},
+		Actions:    []model.RuleAction{{Type: model.RuleTag, Tags: []string{"spam"}}, {Type: model.RuleHide}}}); err != nil {
+		t.Fatal(err)
+	}
+	spam := bob.Send(room, "m.room.message", map[string]any{"msgtype": "m.text",
+		"body":         "FREE CRYPTO giveaway!!! check my bio and click the link https://bit.ly/free-coins to claim, DM me now",
+		"m.relates_to": map[string]any{"m.in_reply_to": map[string]any{"event_id": root}}})
+	got = e.pollUntil(spam)
+	if got[spam].Spam < 0.5 || e.conversation(got[spam].ConversationID).Tags == nil {
+		t.Fatalf("the spam reply: spam %.2f, reasons %v", got[spam].Spam, got[spam].Reasons)
+	}
+	if conv := e.conversation(got[spam].ConversationID); !slices.Contains(conv.Tags, "spam") {
+		t.Fatalf("conversation tags %v, want spam", conv.Tags)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(300 * time.Millisecond) {
+		var ev struct {
+			Content  map[string]any `json:"content"`
+			Unsigned struct {
+				RedactedBecause any `json:"redacted_because"`
+			} `json:"unsigned"`
+		}
+		bob.Call("GET", "/_matrix/client/v3/rooms/"+url.PathEscape(room)+"/event/"+url.PathEscape(spam), nil, &ev)
+		if ev.Unsigned.RedactedBecause != nil && len(ev.Content) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the spam event was not redacted: %+v", ev)
+		}
+	}
+	if m := e.messages(spam)[spam]; m.HiddenAt.IsZero() {
+		t.Fatalf("the spam reply is not hidden in Herald: %+v", m)
 	}
 }
