@@ -343,7 +343,7 @@ func (mx *matrix) cases() []actionCase {
 			if err != nil || len(ms) != 1 {
 				t.Fatal(ms, err)
 			}
-			tg.conversationID, tg.messageID = ms[0].ConversationID, ms[0].ID
+			tg.conversationID, tg.messageID, tg.userID = ms[0].ConversationID, ms[0].ID, ms[0].ContactID
 		}
 		return tg
 	}
@@ -548,6 +548,26 @@ func (mx *matrix) cases() []actionCase {
 			},
 			api: func(m *member, tg target) *http.Request {
 				return mx.json("POST", api+"/inbox/messages/"+tg.messageID+"/approval", `{"approve":false}`)
+			}},
+		{action: model.ActInboxSettings, prepare: none,
+			web: func(m *member, _ target) *http.Request {
+				return mx.form(m, ws+"/inbox/admin/settings", url.Values{"zone": {"Europe/Paris"}, "first_response_mins": {"60"}})
+			},
+			api: func(m *member, _ target) *http.Request {
+				return mx.json("PUT", api+"/inbox/settings", `{"zone":"Europe/Paris","first_response_mins":60}`)
+			}},
+		{action: model.ActInboxRules, prepare: none,
+			web: func(m *member, _ target) *http.Request {
+				return mx.form(m, ws+"/inbox/admin/rules", url.Values{"name": {"Matrix " + newHandle()}, "enabled": {"1"},
+					"conditions.0.type": {"keywords"}, "conditions.0.words": {"matrix"}, "actions.0.type": {"tag"}, "actions.0.tags": {"matrix"}})
+			},
+			api: func(m *member, _ target) *http.Request {
+				return mx.json("POST", api+"/inbox/rules", `{"name":"Matrix `+newHandle()+`","enabled":true,"conditions":[{"type":"keywords","words":["matrix"]}],"actions":[{"type":"tag","tags":["matrix"]}]}`)
+			}},
+		{action: model.ActContactPrivacy, prepare: conversation,
+			web: func(m *member, tg target) *http.Request { return mx.form(m, ws+"/contacts/"+tg.userID+"/export", nil) },
+			api: func(m *member, tg target) *http.Request {
+				return mx.json("GET", api+"/contacts/"+tg.userID+"/export", "")
 			}},
 		{action: model.ActSlotsManage, prepare: channel,
 			web: func(m *member, tg target) *http.Request {

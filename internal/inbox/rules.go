@@ -408,10 +408,9 @@ func checkAction(ctx context.Context, q *store.Queries, workspaceID string, memb
 }
 
 func checkEscalate(f string, a *model.RuleAction) error {
+	// Without an address of its own, the action escalates to the
+	// workspace's (inbox settings).
 	a.Email, a.Webhook = strings.TrimSpace(a.Email), strings.TrimSpace(a.Webhook)
-	if a.Email == "" && a.Webhook == "" {
-		return model.Invalid(f+"email", "give an e-mail address or a webhook URL to escalate to")
-	}
 	if a.Email != "" {
 		if addr, err := mail.ParseAddress(a.Email); err != nil || addr.Name != "" || addr.Address != a.Email {
 			return model.Invalid(f+"email", "%q is not an e-mail address", a.Email)

@@ -221,6 +221,17 @@ func (r *ruleRun) escalate(ctx context.Context, e escalation) error {
 			return nil
 		}
 	}
+	if e.action.Email == "" && e.action.Webhook == "" {
+		st, err := r.tx.InboxSettings(ctx, r.ch.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		e.action.Email, e.action.Webhook = st.EscalateEmail, st.EscalateWebhook
+		if e.action.Email == "" && e.action.Webhook == "" {
+			a.Note = "not escalated: the rule names no address and the inbox settings have none"
+			return nil
+		}
+	}
 	lines, err := r.transcript(ctx, e.msg.ConversationID)
 	if err != nil {
 		return err

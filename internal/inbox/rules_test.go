@@ -333,7 +333,7 @@ func TestRuleRefusals(t *testing.T) {
 			{kw, []model.RuleAction{{Type: model.RulePriority, Priority: 3}}, "actions.0.priority", "urgent"},
 			{kw, []model.RuleAction{{Type: model.RuleEscalate, Email: "not an address"}}, "actions.0.email", "not an e-mail"},
 			{kw, []model.RuleAction{{Type: model.RuleEscalate, Webhook: "http://example.com/hook"}}, "actions.0.webhook", "https://"},
-			{kw, []model.RuleAction{{Type: model.RuleEscalate}}, "actions.0.email", "e-mail address or a webhook"},
+			{kw, []model.RuleAction{{Type: model.RuleEscalate, Email: "not-an-address"}}, "actions.0.email", "is not an e-mail address"},
 		}
 		for _, c := range cases {
 			_, err := e.a.Inbox.SaveRule(ctx, e.owner, e.ws, model.Rule{Name: "Bad", Enabled: true, Conditions: c.conds, Actions: c.acts})

@@ -64,68 +64,69 @@ type Conversation struct {
 
 // InboxMessage is one message in or out of a conversation.
 type InboxMessage struct {
-	ID             string
-	ConversationID string
-	WorkspaceID    string
-	ChannelID      string
-	RemoteID       string
-	ParentRemoteID string
-	Kind           string
-	Direction      string // in, out
-	ContactID      string
-	AuthorRemoteID string
-	Author         string
-	Text           string
-	Original       string // the text as received when it was truncated or repaired
-	Flags          []string
-	Reaction       string
-	URL            string
-	Sentiment      string
-	SentimentScore float64
-	Spam, Abuse    float64
-	Reasons        []string
-	Language       string
-	Question       bool
-	SentBy         string
-	Automatic      bool
-	State          string // out: pending_approval, sending, sent, failed
-	Error          string
-	CreatedAt      time.Time
-	ReceivedAt     time.Time
-	EditedAt       time.Time
-	DeletedAt      time.Time
-	HiddenAt       time.Time
+	ID             string    `json:"id"`
+	ConversationID string    `json:"conversation_id"`
+	WorkspaceID    string    `json:"workspace_id"`
+	ChannelID      string    `json:"channel_id"`
+	RemoteID       string    `json:"remote_id"`
+	ParentRemoteID string    `json:"parent_remote_id"`
+	Kind           string    `json:"kind"`
+	Direction      string    `json:"direction"` // in, out
+	ContactID      string    `json:"contact_id"`
+	AuthorRemoteID string    `json:"author_remote_id"`
+	Author         string    `json:"author"`
+	Text           string    `json:"text"`
+	Original       string    `json:"original"` // the text as received when it was truncated or repaired
+	Flags          []string  `json:"flags"`
+	Reaction       string    `json:"reaction"`
+	URL            string    `json:"url"`
+	Sentiment      string    `json:"sentiment"`
+	SentimentScore float64   `json:"sentiment_score"`
+	Spam           float64   `json:"spam"`
+	Abuse          float64   `json:"abuse"`
+	Reasons        []string  `json:"reasons"`
+	Language       string    `json:"language"`
+	Question       bool      `json:"question"`
+	SentBy         string    `json:"sent_by"`
+	Automatic      bool      `json:"automatic"`
+	State          string    `json:"state"` // out: pending_approval, sending, sent, failed
+	Error          string    `json:"error"`
+	CreatedAt      time.Time `json:"created_at"`
+	ReceivedAt     time.Time `json:"received_at"`
+	EditedAt       time.Time `json:"edited_at"`
+	DeletedAt      time.Time `json:"deleted_at"`
+	HiddenAt       time.Time `json:"hidden_at"`
 }
 
 // Contact is a person who writes to the workspace.
 type Contact struct {
-	ID          string
-	WorkspaceID string
-	Name        string
-	Notes       string
-	Tags        []string
-	VIP         bool
-	Followers   int // -1: unknown
-	Handles     []ContactHandle
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID          string          `json:"id"`
+	WorkspaceID string          `json:"workspace_id"`
+	Name        string          `json:"name"`
+	Notes       string          `json:"notes"`
+	Tags        []string        `json:"tags"`
+	VIP         bool            `json:"vip"`
+	Followers   int             `json:"followers"` // -1: unknown
+	Handles     []ContactHandle `json:"handles"`
+	CreatedAt   time.Time       `json:"created_at"`
+	UpdatedAt   time.Time       `json:"updated_at"`
 }
 
 // ContactHandle is a contact's account on one network.
 type ContactHandle struct {
-	Network  string
-	RemoteID string
-	Handle   string
+	Network  string `json:"network"`
+	RemoteID string `json:"remote_id"`
+	Handle   string `json:"handle"`
 }
 
 // InboxNote is an internal note on a conversation, never sent.
 type InboxNote struct {
-	ID             string
-	ConversationID string
-	WorkspaceID    string
-	UserID         string
-	Body           string
-	CreatedAt      time.Time
+	ID             string    `json:"id"`
+	ConversationID string    `json:"conversation_id"`
+	WorkspaceID    string    `json:"workspace_id"`
+	UserID         string    `json:"user_id"`
+	Body           string    `json:"body"`
+	CreatedAt      time.Time `json:"created_at"`
 }
 
 // SavedReply is a reusable answer with variables ({{name}}, {{channel}},

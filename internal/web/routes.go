@@ -112,6 +112,7 @@ func (h *handler) routes() http.Handler {
 	h.calendarRoutes(mux, route)
 	h.approvalRoutes(route)
 	h.inboxRoutes(route)
+	h.inboxAdminRoutes(route)
 	h.reviewRoutes(route)
 	h.activityRoutes(route)
 	h.boardRoutes(mux, route)

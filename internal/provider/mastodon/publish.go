@@ -32,6 +32,7 @@ type status struct {
 	FavouritesCount int64   `json:"favourites_count"`
 	QuotesCount     int64   `json:"quotes_count"`
 	Account         account `json:"account"`
+	EditedAt        string  `json:"edited_at"` // null until edited
 }
 
 func (s status) remote() provider.RemotePost {

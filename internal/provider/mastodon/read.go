@@ -28,7 +28,8 @@ type notification struct {
 const maxPages = 10
 
 // Interactions reads mentions (replies included), favourites and boosts of
-// own posts since since, newest first, from the notifications API.
+// own posts, and edits of statuses the account interacted with (as edits
+// without a kind), since since, newest first, from the notifications API.
 // https://docs.joinmastodon.org/methods/notifications/#get
 func (p *Provider) Interactions(ctx context.Context, acct provider.Account, since time.Time, posts []provider.RemotePost) ([]provider.Interaction, error) {
 	base, err := instanceOf(acct)
@@ -42,7 +43,7 @@ func (p *Provider) Interactions(ctx context.Context, acct provider.Account, sinc
 	var out []provider.Interaction
 	maxID := ""
 	for page := 0; page < maxPages; page++ {
-		q := url.Values{"types[]": {"mention", "favourite", "reblog"}, "limit": {"40"}}
+		q := url.Values{"types[]": {"mention", "favourite", "reblog", "update"}, "limit": {"40"}}
 		if maxID != "" {
 			q.Set("max_id", maxID)
 		}
@@ -80,6 +81,13 @@ func interactionOf(base string, acct provider.Account, n notification, own map[s
 			it.Kind = "reply"
 		}
 		it.ParentID, it.RootID = s.InReplyToID, s.InReplyToID
+	case "update":
+		// A status the account interacted with was edited: news about a
+		// message the reader may have stored, not a message of its own.
+		it.ID, it.Text, it.EditedAt = s.ID, PlainText(s.Content), at
+		if t := parseTime(s.EditedAt); !t.IsZero() {
+			it.EditedAt = t
+		}
 	case "favourite", "reblog":
 		it.Kind, it.Reaction = "like", "+"
 		if n.Type == "reblog" {
