@@ -31,6 +31,7 @@ import (
 	"herald/internal/links"
 	"herald/internal/mail"
 	"herald/internal/media"
+	"herald/internal/metrics"
 	"herald/internal/notify"
 	"herald/internal/platform/httpclient"
 	"herald/internal/platform/secret"
@@ -61,6 +62,7 @@ type App struct {
 	Approvals   *approval.Service
 	Discussion  *discussion.Service
 	Inbox       *inbox.Service
+	Metrics     *metrics.Service
 	Board       *board.Service
 	Links       *links.Service
 	Media       *media.Service
@@ -201,6 +203,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Notify = &notify.Service{}
 	a.Board = &board.Service{}
 	a.Inbox = &inbox.Service{}
+	a.Metrics = &metrics.Service{}
 	if cfg.HasRole("worker") {
 		opts.Workers = river.NewWorkers()
 		river.AddWorker(opts.Workers, &mail.Worker{Service: a.Mail})
@@ -217,8 +220,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		river.AddWorker(opts.Workers, &inbox.ModerateWorker{Service: a.Inbox})
 		river.AddWorker(opts.Workers, &inbox.EscalateWorker{Service: a.Inbox})
 		river.AddWorker(opts.Workers, &inbox.SLAWorker{Service: a.Inbox})
+		river.AddWorker(opts.Workers, &metrics.CollectWorker{Service: a.Metrics})
 		opts.Periodic = append(opts.Periodic, jobs.MaintenancePeriodic(), publish.SweepPeriodic(15*time.Second), notify.DigestPeriodic(), board.ReminderPeriodic(),
-			inbox.PollPeriodic(10*time.Second), inbox.SLAPeriodic())
+			inbox.PollPeriodic(10*time.Second), inbox.SLAPeriodic(),
+			metrics.CollectPeriodic())
 		opts.PollInterval = time.Second
 	}
 	if a.Queue, err = jobs.New(st, opts); err != nil {
@@ -272,6 +277,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	*a.Inbox = inbox.Service{Store: st, Workspaces: a.Workspaces, Channels: a.Channels, Registry: a.Providers, Queue: a.Queue,
 		Sender: inboxSender{a.Channels}, Analyzer: senseAnalyzer{}, Notify: a.Notify, Mail: a.Mail, Moderation: inboxModeration{inboxSender{a.Channels}},
 		HTTP: a.HTTP, Box: box, BaseURL: cfg.BaseURL, Logger: log.With("component", "inbox")}
+	*a.Metrics = metrics.Service{Store: st, Channels: a.Channels, Workspaces: a.Workspaces, Logger: log.With("component", "metrics")}
 	*a.Board = board.Service{Store: st, Workspaces: a.Workspaces, Notify: a.Notify}
 	return a, nil
 }

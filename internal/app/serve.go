@@ -30,7 +30,7 @@ func (a *App) Handler() http.Handler {
 		Publish: a.Publish, Notify: a.Notify, Calendar: a.Calendar, Board: a.Board, Approvals: a.Approvals, Discussion: a.Discussion, Inbox: a.Inbox,
 		BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy, MaxBody: cfg.MaxBodyBytes, Logger: a.Logger.With("surface", "api")}))
 	mux.Handle("/", web.New(web.Deps{Accounts: a.Accounts, Workspaces: a.Workspaces, Channels: a.Channels, Compose: a.Compose, Media: a.Media, Mail: a.Mail, System: a.System, Box: a.Box, Links: a.Links, Publish: a.Publish, Notify: a.Notify,
-		Calendar: a.Calendar, Board: a.Board, Approvals: a.Approvals, Discussion: a.Discussion, Inbox: a.Inbox, BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy, MaxBody: cfg.MaxBodyBytes, Logger: a.Logger.With("surface", "web")}))
+		Calendar: a.Calendar, Board: a.Board, Approvals: a.Approvals, Discussion: a.Discussion, Inbox: a.Inbox, Metrics: a.Metrics, BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy, MaxBody: cfg.MaxBodyBytes, Logger: a.Logger.With("surface", "web")}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")

@@ -67,6 +67,7 @@ func (e *env) publishNow(text string) string {
 			e.t.Fatal(err)
 		}
 		if tg := got.Targets[0]; tg.Status == model.TargetPublished {
+			e.post = p.ID
 			return tg.RemoteID
 		} else if time.Now().After(deadline) {
 			e.t.Fatalf("post is %s after 30s: %s", tg.Status, tg.Error)
@@ -169,6 +170,10 @@ func TestE2ENostrInbox(t *testing.T) {
 	if conv := e.conversation(r.ConversationID); conv.FirstResponseAt.IsZero() || !conv.AwaitingSince.IsZero() {
 		t.Fatalf("after answering: %+v", conv)
 	}
+	// Bob's like and reply count in the post's engagement at the next collection.
+	if n := e.engagementAfterCollecting(); n < 2 {
+		t.Fatalf("engagement %d after bob's like and reply, want at least 2", n)
+	}
 }
 
 // tagged reports whether ev has an e tag pointing at id.
@@ -213,6 +218,9 @@ func TestE2EMatrixInbox(t *testing.T) {
 		"m.relates_to": map[string]any{"m.in_reply_to": map[string]any{"event_id": root}}})
 	like := bob.Send(room, "m.reaction", map[string]any{"m.relates_to": map[string]any{"rel_type": "m.annotation", "event_id": root, "key": "👍"}})
 	got := e.pollUntil(reply, like)
+	if n := e.engagementAfterCollecting(); n < 2 {
+		t.Fatalf("engagement %d after bob's reaction and reply, want at least 2", n)
+	}
 	r := got[reply]
 	if r.Kind != model.MsgComment || r.Text != "Bob: when does it open?" || got[like].Reaction != "👍" || r.ConversationID != got[like].ConversationID {
 		t.Fatalf("inbox: %+v / %+v", r, got[like])
@@ -286,4 +294,22 @@ func TestE2EMatrixInbox(t *testing.T) {
 	if m := e.messages(spam)[spam]; m.HiddenAt.IsZero() {
 		t.Fatalf("the spam reply is not hidden in Herald: %+v", m)
 	}
+}
+
+// engagementAfterCollecting runs a metrics collection as if the post were
+// two hours old and returns its newest engagements.
+func (e *env) engagementAfterCollecting() int64 {
+	e.t.Helper()
+	ctx := context.Background()
+	e.a.Metrics.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+	defer func() { e.a.Metrics.Now = nil }()
+	if _, err := e.a.Metrics.Collect(ctx); err != nil {
+		e.t.Fatal(err)
+	}
+	snaps, err := e.a.Store.Read().PostMetrics(ctx, e.ws, e.post)
+	if err != nil || len(snaps) == 0 {
+		e.t.Fatalf("no metrics for the post after collecting: %v", err)
+	}
+	n, _ := snaps[len(snaps)-1].Engagements()
+	return n
 }

@@ -19,6 +19,7 @@ import (
 
 type env struct {
 	t     *testing.T
+	post  string // the last post publishNow published
 	a     *app.App
 	owner model.Actor
 	ws    string

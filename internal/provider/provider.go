@@ -86,6 +86,10 @@ type Info struct {
 	Fields       []Field // connect form fields (for non-OAuth flows, and instance URL for OAuth)
 	Limits       Limits  // defaults before the account's own limits are read
 	DocsURL      string  // the network's API documentation
+	// PostMetricFields names the PostMetrics counters the network reports
+	// (likes, reposts, replies, quotes, views, clicks); any other is "not
+	// available from this network", never zero.
+	PostMetricFields []string
 }
 
 // Has reports whether the provider declares capability c.

@@ -123,6 +123,16 @@ type Moderator interface {
 	Hide(ctx context.Context, acct Account, comment Interaction) error
 }
 
+// Post metric counter names, as in Info.PostMetricFields.
+const (
+	MetricLikes   = "likes"
+	MetricReposts = "reposts"
+	MetricReplies = "replies"
+	MetricQuotes  = "quotes"
+	MetricViews   = "views"
+	MetricClicks  = "clicks"
+)
+
 // PostMetrics are counters for one published post.
 type PostMetrics struct {
 	Likes, Reposts, Replies, Quotes, Views, Clicks int64

@@ -16,6 +16,7 @@ func (h *handler) activityRoutes(route routeFunc) {
 // activityData is a post's conversation page.
 type activityData struct {
 	Post       model.Post
+	Metrics    []metricRow // every read of the post's counters, newest first
 	Comments   []model.Comment
 	Events     []discussion.Event
 	Members    []model.Member
@@ -49,6 +50,9 @@ func (h *handler) renderActivity(w http.ResponseWriter, r *http.Request, v *visi
 	if err == nil {
 		d.Members, err = h.d.Workspaces.Members(ctx, v.actor, m.Workspace.ID)
 	}
+	if err == nil {
+		d.Metrics, err = h.metricRows(r, v, m, id)
+	}
 	if err != nil {
 		h.fail(w, r, v, err)
 		return
@@ -70,4 +74,34 @@ func (h *handler) commentCreate(w http.ResponseWriter, r *http.Request, v *visit
 		return
 	}
 	redirect(w, r, "/w/"+ws+"/posts/"+id+"/activity#comment-"+c.ID)
+}
+
+// metricRow is one read of a post's counters on one channel, as shown.
+type metricRow struct {
+	model.PostMetricSnapshot
+	Channel string
+}
+
+// metricRows reads the post's metric timeline with channel names.
+func (h *handler) metricRows(r *http.Request, v *visit, m model.Membership, postID string) ([]metricRow, error) {
+	if h.d.Metrics == nil {
+		return nil, nil
+	}
+	snaps, err := h.d.Metrics.PostTimeline(r.Context(), v.actor, m.Workspace.ID, postID)
+	if err != nil {
+		return nil, err
+	}
+	chans, err := h.d.Channels.List(r.Context(), v.actor, m.Workspace.ID)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, c := range chans {
+		names[c.ID] = c.Name
+	}
+	out := make([]metricRow, 0, len(snaps))
+	for i := len(snaps) - 1; i >= 0; i-- {
+		out = append(out, metricRow{PostMetricSnapshot: snaps[i], Channel: names[snaps[i].ChannelID]})
+	}
+	return out, nil
 }

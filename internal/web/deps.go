@@ -16,6 +16,7 @@ import (
 	"herald/internal/links"
 	"herald/internal/mail"
 	"herald/internal/media"
+	"herald/internal/metrics"
 	"herald/internal/notify"
 	"herald/internal/platform/secret"
 	"herald/internal/publish"
@@ -36,6 +37,7 @@ type Deps struct {
 	Approvals  *approval.Service
 	Discussion *discussion.Service
 	Inbox      *inbox.Service
+	Metrics    *metrics.Service
 	Board      *board.Service
 	Notify     *notify.Service
 	Mail       *mail.Service

@@ -173,8 +173,9 @@ func (p *Provider) Info() provider.Info {
 			{Name: SettingWatchDIDs, Label: "Accounts to watch (DIDs)",
 				Help: "Only for servers without an AppView: DIDs, separated by commas, whose replies and likes Herald reads"},
 		},
-		Limits:  DefaultLimits(),
-		DocsURL: "https://docs.bsky.app/docs/category/http-reference",
+		Limits:           DefaultLimits(),
+		DocsURL:          "https://docs.bsky.app/docs/category/http-reference",
+		PostMetricFields: []string{provider.MetricLikes, provider.MetricReposts, provider.MetricReplies, provider.MetricQuotes},
 	}
 }
 

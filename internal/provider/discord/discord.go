@@ -112,8 +112,9 @@ func (p *Provider) Info() provider.Info {
 			{Name: "bot_token", Label: "Bot token (optional)", Secret: true,
 				Help: "Lets Herald read replies and reactions and answer them; the bot needs View Channel, Read Message History, Send Messages and Add Reactions in the channel, and the Message Content intent"},
 		},
-		Limits:  DefaultLimits,
-		DocsURL: "https://discord.com/developers/docs/resources/webhook",
+		Limits:           DefaultLimits,
+		DocsURL:          "https://discord.com/developers/docs/resources/webhook",
+		PostMetricFields: []string{provider.MetricLikes},
 	}
 }
 

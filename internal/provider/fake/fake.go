@@ -91,6 +91,8 @@ func (p *Provider) Info() provider.Info {
 		Auth: provider.AuthKeys, Idempotency: provider.IdemClientKey,
 		Fields: []provider.Field{{Name: "handle", Label: "Demo handle", Required: true, Help: "Any name; nothing is sent anywhere"}},
 		Limits: provider.Limits{Text: count.Rule{Method: count.Graphemes, Max: 500}, MaxMedia: 4, MaxImages: 4, MaxThread: 25},
+		PostMetricFields: []string{provider.MetricLikes, provider.MetricReposts, provider.MetricReplies, provider.MetricViews,
+			provider.MetricClicks},
 	}
 }
 

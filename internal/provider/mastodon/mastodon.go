@@ -134,8 +134,9 @@ func (p *Provider) Info() provider.Info {
 		Idempotency: provider.IdemHeader,
 		Fields: []provider.Field{{Name: "instance", Label: "Server", Required: true,
 			Help: "Your Mastodon server, e.g. mastodon.social"}},
-		Limits:  DefaultLimits,
-		DocsURL: "https://docs.joinmastodon.org/client/intro/",
+		Limits:           DefaultLimits,
+		DocsURL:          "https://docs.joinmastodon.org/client/intro/",
+		PostMetricFields: []string{provider.MetricLikes, provider.MetricReposts, provider.MetricReplies, provider.MetricQuotes},
 	}
 }
 

@@ -127,8 +127,9 @@ func (p *Provider) Info() provider.Info {
 			{Name: "password", Label: "Password", Secret: true, Help: "Used once to log in; only the token is kept."},
 			{Name: "room", Label: "Room", Required: true, Help: "Room id (!abc:server) or alias (#room:server); Herald joins it if needed."},
 		},
-		Limits:  defaultLimits,
-		DocsURL: "https://spec.matrix.org/latest/client-server-api/",
+		Limits:           defaultLimits,
+		DocsURL:          "https://spec.matrix.org/latest/client-server-api/",
+		PostMetricFields: []string{provider.MetricLikes, provider.MetricReplies},
 	}
 }
 

@@ -137,8 +137,9 @@ func (p *Provider) Info() provider.Info {
 			{Name: "relays", Label: "Relays", Required: true,
 				Help: "ws:// or wss:// relay URLs, separated by commas or new lines. Notes go to all of them."},
 		},
-		Limits:  defaultLimits,
-		DocsURL: "https://github.com/nostr-protocol/nips",
+		Limits:           defaultLimits,
+		DocsURL:          "https://github.com/nostr-protocol/nips",
+		PostMetricFields: []string{provider.MetricLikes, provider.MetricReposts, provider.MetricReplies},
 	}
 }
 

@@ -48,8 +48,9 @@ func (p *Provider) Info() provider.Info {
 			{Name: "channel", Label: "Channel ID", Required: true,
 				Help: "e.g. C0123456789 (channel details → bottom of the About tab); invite the bot with /invite"},
 		},
-		Limits:  DefaultLimits,
-		DocsURL: "https://api.slack.com/methods",
+		Limits:           DefaultLimits,
+		DocsURL:          "https://api.slack.com/methods",
+		PostMetricFields: []string{provider.MetricLikes, provider.MetricReplies},
 	}
 }
 

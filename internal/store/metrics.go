@@ -1,0 +1,205 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"herald/internal/model"
+)
+
+func countArg(c model.Count) any {
+	if !c.Known {
+		return nil
+	}
+	return c.Value
+}
+
+type countScan struct{ c *model.Count }
+
+func (s countScan) Scan(v any) error {
+	var n sql.NullInt64
+	if err := n.Scan(v); err != nil {
+		return err
+	}
+	*s.c = model.Count{Value: n.Int64, Known: n.Valid}
+	return nil
+}
+
+// AddPostMetrics stores snapshots of published targets.
+func (q *Queries) AddPostMetrics(ctx context.Context, ss []model.PostMetricSnapshot) error {
+	for start := 0; start < len(ss); start += ingestChunk {
+		var b strings.Builder
+		var args []any
+		for _, s := range ss[start:min(start+ingestChunk, len(ss))] {
+			addRow(&b, &args, s.ID, s.WorkspaceID, s.ChannelID, s.PostID, s.TargetID, ts(s.TakenAt), s.Source, countArg(s.Likes),
+				countArg(s.Reposts), countArg(s.Replies), countArg(s.Quotes), countArg(s.Views), countArg(s.Clicks), strings.Join(s.Flags, ","))
+		}
+		if _, err := q.q.ExecContext(ctx, `INSERT INTO post_metric_snapshots (id, workspace_id, channel_id, post_id, target_id, taken_at,
+			source, likes, reposts, replies, quotes, views, clicks, flags) VALUES `+b.String(), args...); err != nil {
+			return wrap("add post metrics", err)
+		}
+	}
+	return nil
+}
+
+const postMetricCols = `id, workspace_id, channel_id, post_id, target_id, taken_at, source, likes, reposts, replies, quotes, views, clicks, flags`
+
+// PostMetrics lists a post's snapshots on every channel, oldest first.
+func (q *Queries) PostMetrics(ctx context.Context, workspaceID, postID string) ([]model.PostMetricSnapshot, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT `+postMetricCols+` FROM post_metric_snapshots WHERE workspace_id = $1 AND post_id = $2
+		ORDER BY taken_at, id`, workspaceID, postID)
+	if err != nil {
+		return nil, wrap("post metrics", err)
+	}
+	defer rows.Close()
+	var out []model.PostMetricSnapshot
+	for rows.Next() {
+		var s model.PostMetricSnapshot
+		var flags string
+		if err := rows.Scan(&s.ID, &s.WorkspaceID, &s.ChannelID, &s.PostID, &s.TargetID, tm(&s.TakenAt), &s.Source, countScan{&s.Likes},
+			countScan{&s.Reposts}, countScan{&s.Replies}, countScan{&s.Quotes}, countScan{&s.Views}, countScan{&s.Clicks}, &flags); err != nil {
+			return nil, wrap("post metrics", err)
+		}
+		if flags != "" {
+			s.Flags = strings.Split(flags, ",")
+		}
+		out = append(out, s)
+	}
+	return out, wrap("post metrics", rows.Err())
+}
+
+// LatestPostMetrics returns each target's newest snapshot before now.
+func (q *Queries) LatestPostMetrics(ctx context.Context, targetIDs []string) (map[string]model.PostMetricSnapshot, error) {
+	out := map[string]model.PostMetricSnapshot{}
+	if len(targetIDs) == 0 {
+		return out, nil
+	}
+	cond, args := q.oneOf("target_id", targetIDs, 0)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+postMetricCols+` FROM post_metric_snapshots WHERE id IN (SELECT id FROM
+		(SELECT id, ROW_NUMBER() OVER (PARTITION BY target_id ORDER BY taken_at DESC, id DESC) AS n FROM post_metric_snapshots
+		WHERE `+cond+`) ranked WHERE n = 1)`, args...)
+	if err != nil {
+		return nil, wrap("latest post metrics", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s model.PostMetricSnapshot
+		var flags string
+		if err := rows.Scan(&s.ID, &s.WorkspaceID, &s.ChannelID, &s.PostID, &s.TargetID, tm(&s.TakenAt), &s.Source, countScan{&s.Likes},
+			countScan{&s.Reposts}, countScan{&s.Replies}, countScan{&s.Quotes}, countScan{&s.Views}, countScan{&s.Clicks}, &flags); err != nil {
+			return nil, wrap("latest post metrics", err)
+		}
+		if flags != "" {
+			s.Flags = strings.Split(flags, ",")
+		}
+		out[s.TargetID] = s
+	}
+	return out, wrap("latest post metrics", rows.Err())
+}
+
+// AddAccountMetrics stores a channel's account snapshot.
+func (q *Queries) AddAccountMetrics(ctx context.Context, s model.AccountMetricSnapshot) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO account_metric_snapshots (id, workspace_id, channel_id, taken_at, source, followers,
+		following, posts, flags) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, s.ID, s.WorkspaceID, s.ChannelID, ts(s.TakenAt), s.Source,
+		countArg(s.Followers), countArg(s.Following), countArg(s.Posts), strings.Join(s.Flags, ","))
+	return wrap("add account metrics", err)
+}
+
+// AccountMetrics lists a channel's account snapshots since a time.
+func (q *Queries) AccountMetrics(ctx context.Context, channelID string, since time.Time) ([]model.AccountMetricSnapshot, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT id, workspace_id, channel_id, taken_at, source, followers, following, posts, flags
+		FROM account_metric_snapshots WHERE channel_id = $1 AND taken_at >= $2 ORDER BY taken_at, id`, channelID, ts(since))
+	if err != nil {
+		return nil, wrap("account metrics", err)
+	}
+	defer rows.Close()
+	var out []model.AccountMetricSnapshot
+	for rows.Next() {
+		var s model.AccountMetricSnapshot
+		var flags string
+		if err := rows.Scan(&s.ID, &s.WorkspaceID, &s.ChannelID, tm(&s.TakenAt), &s.Source, countScan{&s.Followers}, countScan{&s.Following},
+			countScan{&s.Posts}, &flags); err != nil {
+			return nil, wrap("account metrics", err)
+		}
+		if flags != "" {
+			s.Flags = strings.Split(flags, ",")
+		}
+		out = append(out, s)
+	}
+	return out, wrap("account metrics", rows.Err())
+}
+
+// MetricDue is a published target (TargetID set) or a channel's account
+// (TargetID "") whose next read is due.
+type MetricDue struct {
+	ChannelID   string
+	TargetID    string
+	WorkspaceID string
+	PostID      string
+	RemoteID    string
+	Done        string // the target's JSON segments
+	PublishedAt time.Time
+	Step        int
+}
+
+// SeedMetricSchedule starts the schedule of published targets and active
+// channels that have none: a target due from its publication (the
+// collector waits out the first interval), a channel at once.
+func (q *Queries) SeedMetricSchedule(ctx context.Context, now time.Time) error {
+	if _, err := q.q.ExecContext(ctx, `INSERT INTO metric_schedule (channel_id, target_id, next_at)
+		SELECT t.channel_id, t.id, t.published_at FROM post_targets t WHERE t.status = 'published' AND t.published_at IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM metric_schedule s WHERE s.channel_id = t.channel_id AND s.target_id = t.id)`); err != nil {
+		return wrap("seed metric schedule", err)
+	}
+	_, err := q.q.ExecContext(ctx, `INSERT INTO metric_schedule (channel_id, target_id, next_at)
+		SELECT c.id, '', $1 FROM channels c WHERE c.status = 'active'
+		AND NOT EXISTS (SELECT 1 FROM metric_schedule s WHERE s.channel_id = c.id AND s.target_id = '')`, ts(now))
+	return wrap("seed metric schedule", err)
+}
+
+// DueMetrics lists what is due, channels together, at most limit.
+func (q *Queries) DueMetrics(ctx context.Context, now time.Time, limit int) ([]MetricDue, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT s.channel_id, s.target_id, c.workspace_id, COALESCE(t.post_id, ''), COALESCE(t.remote_id, ''),
+		COALESCE(t.done, '[]'), t.published_at, s.step
+		FROM metric_schedule s JOIN channels c ON c.id = s.channel_id LEFT JOIN post_targets t ON t.id = s.target_id
+		WHERE s.done = 0 AND s.next_at <= $1 ORDER BY s.channel_id, s.next_at LIMIT $2`, ts(now), limit)
+	if err != nil {
+		return nil, wrap("due metrics", err)
+	}
+	defer rows.Close()
+	var out []MetricDue
+	for rows.Next() {
+		var d MetricDue
+		if err := rows.Scan(&d.ChannelID, &d.TargetID, &d.WorkspaceID, &d.PostID, &d.RemoteID, &d.Done, tm(&d.PublishedAt), &d.Step); err != nil {
+			return nil, wrap("due metrics", err)
+		}
+		out = append(out, d)
+	}
+	return out, wrap("due metrics", rows.Err())
+}
+
+// MoveMetricSchedule sets an entry's next read (done: no more), its step
+// and the last error ("" after a good read).
+func (q *Queries) MoveMetricSchedule(ctx context.Context, channelID, targetID string, next time.Time, step int, done bool, lastError string) error {
+	return q.execOne(ctx, "move metric schedule", `UPDATE metric_schedule SET next_at = $1, step = $2, done = $3, last_error = $4
+		WHERE channel_id = $5 AND target_id = $6`, ts(next), step, b2i(done), lastError, channelID, targetID)
+}
+
+// TargetClicks counts the human clicks on each target's tracked links.
+func (q *Queries) TargetClicks(ctx context.Context, pairs map[string][2]string) (map[string]int64, error) {
+	out := map[string]int64{}
+	for target, pc := range pairs {
+		var n int64
+		var links int
+		if err := q.q.QueryRowContext(ctx, `SELECT COUNT(DISTINCT l.id), COUNT(c.id) FROM links l LEFT JOIN link_clicks c ON c.link_id = l.id
+			AND c.bot = 0 WHERE l.post_id = $1 AND l.channel_id = $2`, pc[0], pc[1]).Scan(&links, &n); err != nil {
+			return nil, wrap("target clicks", err)
+		}
+		if links > 0 {
+			out[target] = n
+		}
+	}
+	return out, nil
+}
