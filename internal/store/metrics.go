@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -202,4 +203,97 @@ func (q *Queries) TargetClicks(ctx context.Context, pairs map[string][2]string) 
 		}
 	}
 	return out, nil
+}
+
+// PublishedTarget is a target published in a period, for KPIs.
+type PublishedTarget struct {
+	TargetID, PostID, ChannelID, Text string
+	PublishedAt                       time.Time
+}
+
+// PublishedBetween lists a workspace's targets published in [from, to).
+func (q *Queries) PublishedBetween(ctx context.Context, workspaceID string, from, to time.Time) ([]PublishedTarget, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT t.id, t.post_id, t.channel_id, p.base, t.published_at FROM post_targets t
+		JOIN posts p ON p.id = t.post_id WHERE t.workspace_id = $1 AND t.status = 'published' AND t.published_at >= $2
+		AND t.published_at < $3 ORDER BY t.published_at`, workspaceID, ts(from), ts(to))
+	if err != nil {
+		return nil, wrap("published between", err)
+	}
+	defer rows.Close()
+	var out []PublishedTarget
+	for rows.Next() {
+		var p PublishedTarget
+		var base string
+		if err := rows.Scan(&p.TargetID, &p.PostID, &p.ChannelID, &base, tm(&p.PublishedAt)); err != nil {
+			return nil, wrap("published between", err)
+		}
+		var c struct {
+			Text string `json:"text"`
+		}
+		_ = json.Unmarshal([]byte(base), &c) // Herald's own JSON; a bad one shows no text
+		p.Text = c.Text
+		out = append(out, p)
+	}
+	return out, wrap("published between", rows.Err())
+}
+
+// AccountSpan is a channel's first and last account read in a period.
+type AccountSpan struct {
+	ChannelID   string
+	First, Last model.AccountMetricSnapshot
+}
+
+// AccountSpans returns, per channel of the workspace, the first and last
+// account reads in [from, to).
+func (q *Queries) AccountSpans(ctx context.Context, workspaceID string, from, to time.Time) (map[string]AccountSpan, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT id, workspace_id, channel_id, taken_at, source, followers, following, posts, flags
+		FROM account_metric_snapshots WHERE workspace_id = $1 AND taken_at >= $2 AND taken_at < $3 AND flags = ''
+		ORDER BY channel_id, taken_at, id`, workspaceID, ts(from), ts(to))
+	if err != nil {
+		return nil, wrap("account spans", err)
+	}
+	defer rows.Close()
+	out := map[string]AccountSpan{}
+	for rows.Next() {
+		var s model.AccountMetricSnapshot
+		var flags string
+		if err := rows.Scan(&s.ID, &s.WorkspaceID, &s.ChannelID, tm(&s.TakenAt), &s.Source, countScan{&s.Followers}, countScan{&s.Following},
+			countScan{&s.Posts}, &flags); err != nil {
+			return nil, wrap("account spans", err)
+		}
+		sp, ok := out[s.ChannelID]
+		if !ok {
+			sp = AccountSpan{ChannelID: s.ChannelID, First: s}
+		}
+		sp.Last = s
+		out[s.ChannelID] = sp
+	}
+	return out, wrap("account spans", rows.Err())
+}
+
+// ChannelHistory lists a channel's published targets since a time with
+// their latest engagement read, for best-time analysis.
+func (q *Queries) ChannelHistory(ctx context.Context, channelID string, since time.Time) ([]PublishedTarget, map[string]model.PostMetricSnapshot, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT t.id, t.post_id, t.channel_id, t.published_at FROM post_targets t
+		WHERE t.channel_id = $1 AND t.status = 'published' AND t.published_at >= $2 ORDER BY t.published_at`, channelID, ts(since))
+	if err != nil {
+		return nil, nil, wrap("channel history", err)
+	}
+	var out []PublishedTarget
+	var ids []string
+	for rows.Next() {
+		var p PublishedTarget
+		if err := rows.Scan(&p.TargetID, &p.PostID, &p.ChannelID, tm(&p.PublishedAt)); err != nil {
+			rows.Close()
+			return nil, nil, wrap("channel history", err)
+		}
+		out = append(out, p)
+		ids = append(ids, p.TargetID)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, wrap("channel history", err)
+	}
+	latest, err := q.LatestPostMetrics(ctx, ids)
+	return out, latest, err
 }

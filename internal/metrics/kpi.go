@@ -1,0 +1,209 @@
+package metrics
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"herald/internal/model"
+	"herald/internal/store"
+)
+
+// KPI definitions, shown in the docs (docs/METRICS.md) and as tooltips.
+// Every rate is left unknown, never 0 or NaN, when its denominator is.
+var KPIFormulas = map[string]string{
+	"posts":               "Posts published in the period (one per channel a post went to)",
+	"engagements":         "Likes + reposts + replies + quotes + clicks, from each post's latest read; counters a network does not report are not counted",
+	"impressions":         "Views where the network reports them (not available elsewhere)",
+	"engagement_rate_imp": "Engagement rate by impressions = engagements ÷ impressions, over posts whose network reports views",
+	"engagement_rate_fol": "Engagement rate by followers = engagements per post ÷ followers at the end of the period",
+	"ctr":                 "Click-through rate = tracked clicks ÷ impressions, over posts with both",
+	"follower_growth":     "Follower growth = followers at the last read of the period − at the first (and that as a share of the first)",
+	"frequency":           "Posting frequency = posts ÷ weeks in the period",
+}
+
+// Value is a KPI that may be unknown (no data, or a zero denominator).
+type Value struct {
+	V     float64
+	Known bool
+}
+
+func known(v float64) Value { return Value{V: v, Known: true} }
+
+// ratio is a/b when b is positive.
+func ratio(a, b float64) Value {
+	if b <= 0 {
+		return Value{}
+	}
+	return known(a / b)
+}
+
+// KPIs are one period's numbers for a workspace or a channel.
+type KPIs struct {
+	Posts          int
+	Engagements    Value
+	Impressions    Value
+	RateByImp      Value // engagements ÷ impressions
+	RateByFol      Value // engagements per post ÷ followers
+	CTR            Value // clicks ÷ impressions
+	Followers      Value // at the end of the period
+	FollowerNet    Value
+	FollowerPct    Value
+	PostsPerWeek   Value
+	engagementsImp float64 // engagements of posts with impressions, for RateByImp
+	clicksImp      float64
+}
+
+// PostResult is one published post's latest numbers, for top and bottom
+// lists.
+type PostResult struct {
+	store.PublishedTarget
+	Engagements Value
+	Impressions Value
+}
+
+// Overview is the workspace's KPIs for a period, the same for the period
+// before it, per channel, and its best and worst posts.
+type Overview struct {
+	From, To          time.Time
+	Current, Previous KPIs
+	ByChannel         map[string]KPIs
+	Top, Bottom       []PostResult
+	HasData           bool // something was published or read in the period
+}
+
+// Overview computes the workspace's KPIs for [from, to) and the period of
+// the same length before it.
+func (s *Service) Overview(ctx context.Context, a model.Actor, workspaceID string, from, to time.Time) (Overview, error) {
+	if _, err := s.Workspaces.Authorize(ctx, a, workspaceID, model.ActPostView); err != nil {
+		return Overview{}, err
+	}
+	if !from.Before(to) || to.Sub(from) > 366*24*time.Hour {
+		return Overview{}, model.Invalid("from", "choose a period of up to a year, its start before its end")
+	}
+	o := Overview{From: from, To: to, ByChannel: map[string]KPIs{}}
+	cur, results, byCh, err := s.period(ctx, workspaceID, from, to)
+	if err != nil {
+		return o, err
+	}
+	prev, _, _, err := s.period(ctx, workspaceID, from.Add(-to.Sub(from)), from)
+	if err != nil {
+		return o, err
+	}
+	o.Current, o.Previous, o.ByChannel = cur, prev, byCh
+	o.HasData = cur.Posts > 0 || cur.Followers.Known
+	sort.SliceStable(results, func(i, j int) bool { return results[i].Engagements.V > results[j].Engagements.V })
+	var scored []PostResult
+	for _, r := range results {
+		if r.Engagements.Known {
+			scored = append(scored, r)
+		}
+	}
+	o.Top = scored[:min(5, len(scored))]
+	for i := len(scored) - 1; i >= 0 && len(o.Bottom) < 5 && i >= len(o.Top); i-- {
+		o.Bottom = append(o.Bottom, scored[i])
+	}
+	return o, nil
+}
+
+// period sums one period overall and per channel.
+func (s *Service) period(ctx context.Context, workspaceID string, from, to time.Time) (KPIs, []PostResult, map[string]KPIs, error) {
+	q := s.Store.Read()
+	pubs, err := q.PublishedBetween(ctx, workspaceID, from, to)
+	if err != nil {
+		return KPIs{}, nil, nil, err
+	}
+	ids := make([]string, len(pubs))
+	for i, p := range pubs {
+		ids[i] = p.TargetID
+	}
+	latest, err := q.LatestPostMetrics(ctx, ids)
+	if err != nil {
+		return KPIs{}, nil, nil, err
+	}
+	spans, err := q.AccountSpans(ctx, workspaceID, from, to)
+	if err != nil {
+		return KPIs{}, nil, nil, err
+	}
+	total, byCh := KPIs{}, map[string]*KPIs{}
+	var results []PostResult
+	for _, p := range pubs {
+		snap := latest[p.TargetID]
+		r := PostResult{PublishedTarget: p}
+		if n, ok := snap.Engagements(); ok {
+			r.Engagements = known(float64(n))
+		}
+		if snap.Views.Known && snap.Views.Value >= 0 && snap.Views.Value <= model.MaxCount {
+			r.Impressions = known(float64(snap.Views.Value))
+		}
+		results = append(results, r)
+		ch := byCh[p.ChannelID]
+		if ch == nil {
+			ch = &KPIs{}
+			byCh[p.ChannelID] = ch
+		}
+		for _, k := range []*KPIs{&total, ch} {
+			k.add(r, snap)
+		}
+	}
+	out := map[string]KPIs{}
+	weeks := to.Sub(from).Hours() / (24 * 7)
+	for id, sp := range spans {
+		ch := byCh[id]
+		if ch == nil {
+			ch = &KPIs{}
+			byCh[id] = ch
+		}
+		ch.follow(sp)
+		total.follow(sp)
+	}
+	for id, k := range byCh {
+		k.finish(weeks)
+		out[id] = *k
+	}
+	total.finish(weeks)
+	return total, results, out, nil
+}
+
+// add counts one post's latest read.
+func (k *KPIs) add(r PostResult, snap model.PostMetricSnapshot) {
+	k.Posts++
+	if r.Engagements.Known {
+		k.Engagements = known(k.Engagements.V + r.Engagements.V)
+	}
+	if r.Impressions.Known {
+		k.Impressions = known(k.Impressions.V + r.Impressions.V)
+		k.engagementsImp += r.Engagements.V
+		if snap.Clicks.Known && snap.Clicks.Value >= 0 {
+			k.clicksImp += float64(snap.Clicks.Value)
+		}
+	}
+}
+
+// follow adds a channel's follower span.
+func (k *KPIs) follow(sp store.AccountSpan) {
+	if !sp.Last.Followers.Known {
+		return
+	}
+	k.Followers = known(k.Followers.V + float64(sp.Last.Followers.Value))
+	if sp.First.Followers.Known {
+		k.FollowerNet = known(k.FollowerNet.V + float64(sp.Last.Followers.Value-sp.First.Followers.Value))
+		k.FollowerPct.V += float64(sp.First.Followers.Value) // the base, until finish
+		k.FollowerPct.Known = true
+	}
+}
+
+// finish turns sums into rates.
+func (k *KPIs) finish(weeks float64) {
+	if k.Impressions.Known {
+		k.RateByImp = ratio(k.engagementsImp, k.Impressions.V)
+		k.CTR = ratio(k.clicksImp, k.Impressions.V)
+	}
+	if k.Engagements.Known && k.Posts > 0 {
+		k.RateByFol = ratio(k.Engagements.V/float64(k.Posts), k.Followers.V)
+	}
+	if k.FollowerPct.Known {
+		k.FollowerPct = ratio(k.FollowerNet.V, k.FollowerPct.V)
+	}
+	k.PostsPerWeek = ratio(float64(k.Posts), weeks)
+}

@@ -1,0 +1,116 @@
+package metrics_test
+
+import (
+	"context"
+	"log/slog"
+	"math"
+	"testing"
+	"time"
+
+	"herald/internal/account"
+	"herald/internal/app"
+	"herald/internal/config"
+	"herald/internal/model"
+	"herald/internal/platform/ids"
+	"herald/internal/provider/fake"
+	"herald/internal/store"
+	"herald/internal/testenv"
+)
+
+func count(v int64) model.Count { return model.Count{Value: v, Known: true} }
+
+// The overview's KPIs match a hand computation: engagements from each
+// post's latest read, rates only where their denominators are known,
+// follower growth from the period's first and last reads, and the period
+// before for comparison; an empty period is "no data", never NaN.
+func TestOverviewKPIs(t *testing.T) {
+	testenv.Each(t, func(t *testing.T, cfg config.Config) {
+		ctx := context.Background()
+		cfg.Roles = []string{"web"}
+		a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { a.Close() })
+		a.Providers.Register(fake.New())
+		u, _ := a.Accounts.Setup(ctx, model.Actor{}, account.NewUser{Email: "o@example.com", Name: "O", Password: "correct horse battery"})
+		owner := model.Actor{UserID: u.ID, Email: u.Email, IsAdmin: true, Via: "web"}
+		w, _ := a.Workspaces.Create(ctx, owner, "Acme")
+		chA, _ := a.Channels.Connect(ctx, owner, w.ID, "fake", map[string]string{"handle": "a"})
+		chB, _ := a.Channels.Connect(ctx, owner, w.ID, "fake", map[string]string{"handle": "b"})
+		from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+		to := from.AddDate(0, 0, 14) // two weeks
+
+		empty, err := a.Metrics.Overview(ctx, owner, w.ID, from, to)
+		if err != nil || empty.HasData || empty.Current.RateByImp.Known || empty.Current.Engagements.Known {
+			t.Fatalf("an empty period: %+v %v", empty.Current, err)
+		}
+
+		pA1 := published(t, a, owner, w.ID, chA, from.Add(24*time.Hour))
+		pA2 := published(t, a, owner, w.ID, chA, from.Add(48*time.Hour))
+		pB1 := published(t, a, owner, w.ID, chB, from.Add(72*time.Hour))
+		published(t, a, owner, w.ID, chB, from.Add(-72*time.Hour)) // the period before
+		snap := func(p model.Post, ch model.Channel, at time.Time, likes, reposts, views int64, viewsKnown bool) model.PostMetricSnapshot {
+			s := model.PostMetricSnapshot{ID: ids.New(), WorkspaceID: w.ID, ChannelID: ch.ID, PostID: p.ID, TargetID: p.Targets[0].ID,
+				TakenAt: at, Source: "test", Likes: count(likes), Reposts: count(reposts)}
+			if viewsKnown {
+				s.Views = count(views)
+			}
+			return s
+		}
+		snaps := []model.PostMetricSnapshot{
+			snap(pA1, chA, from.Add(25*time.Hour), 1, 0, 10, true), // older read: ignored
+			snap(pA1, chA, from.Add(30*time.Hour), 10, 2, 200, true),
+			snap(pA2, chA, from.Add(50*time.Hour), 4, 0, 100, true),
+			snap(pB1, chB, from.Add(80*time.Hour), 6, 0, 0, false), // network without views
+		}
+		accounts := []model.AccountMetricSnapshot{
+			{ID: ids.New(), WorkspaceID: w.ID, ChannelID: chA.ID, TakenAt: from.Add(time.Hour), Source: "test", Followers: count(100)},
+			{ID: ids.New(), WorkspaceID: w.ID, ChannelID: chA.ID, TakenAt: from.Add(13 * 24 * time.Hour), Source: "test", Followers: count(110)},
+			{ID: ids.New(), WorkspaceID: w.ID, ChannelID: chB.ID, TakenAt: from.Add(time.Hour), Source: "test", Followers: count(50)},
+			{ID: ids.New(), WorkspaceID: w.ID, ChannelID: chB.ID, TakenAt: from.Add(13 * 24 * time.Hour), Source: "test", Followers: count(40)},
+		}
+		err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.AddPostMetrics(ctx, snaps); err != nil {
+				return err
+			}
+			for _, s := range accounts {
+				if err := tx.AddAccountMetrics(ctx, s); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := a.Metrics.Overview(ctx, owner, w.ID, from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := o.Current
+		// By hand: engagements 12 + 4 + 6 = 22 over 3 posts; impressions 300
+		// (channel B reports none); engagement on posts with impressions 16;
+		// followers 110 + 40 = 150, net +10 - 10 = 0 of 150 at the start.
+		want := map[string][2]float64{
+			"posts": {3, float64(k.Posts)}, "engagements": {22, k.Engagements.V}, "impressions": {300, k.Impressions.V},
+			"rate by impressions": {16.0 / 300, k.RateByImp.V}, "rate by followers": {22.0 / 3 / 150, k.RateByFol.V},
+			"followers": {150, k.Followers.V}, "net": {0, k.FollowerNet.V}, "growth %": {0, k.FollowerPct.V},
+			"posts per week": {1.5, k.PostsPerWeek.V},
+		}
+		for name, v := range want {
+			if math.Abs(v[0]-v[1]) > 1e-9 {
+				t.Errorf("%s = %v, want %v", name, v[1], v[0])
+			}
+		}
+		if k.CTR.V != 0 || !k.CTR.Known {
+			t.Errorf("CTR %+v: no clicks over known impressions is 0, and known", k.CTR)
+		}
+		if b := o.ByChannel[chB.ID]; b.Impressions.Known || b.RateByImp.Known || b.FollowerNet.V != -10 || math.Abs(b.FollowerPct.V+0.2) > 1e-9 {
+			t.Errorf("channel B: %+v", b)
+		}
+		if o.Previous.Posts != 1 || len(o.Top) != 3 || o.Top[0].PostID != pA1.ID {
+			t.Errorf("previous %d posts, top %+v", o.Previous.Posts, o.Top)
+		}
+	})
+}
