@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"herald/internal/chart"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -44,14 +45,21 @@ func loadAssets() *assets {
 		if err != nil {
 			panic("web: read embedded asset: " + err.Error())
 		}
-		sum := sha256.Sum256(body)
-		ct := mime.TypeByExtension(path.Ext(e.Name()))
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		a.files[e.Name()] = asset{name: e.Name(), hash: hex.EncodeToString(sum[:])[:12], body: body, mime: ct}
+		a.add(e.Name(), body)
 	}
+	// The charts' stylesheet lives with package chart.
+	a.add("chart.css", chart.CSS)
 	return a
+}
+
+// add keeps one file with its fingerprint.
+func (a *assets) add(name string, body []byte) {
+	sum := sha256.Sum256(body)
+	ct := mime.TypeByExtension(path.Ext(name))
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	a.files[name] = asset{name: name, hash: hex.EncodeToString(sum[:])[:12], body: body, mime: ct}
 }
 
 // URL returns the fingerprinted URL of an embedded file. An unknown name is

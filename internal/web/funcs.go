@@ -39,6 +39,9 @@ func (h *handler) funcs() template.FuncMap {
 		"mixbar":        mixBar,
 		"statusLabel":   statusLabel,
 		"approvalLabel": approval.StateLabel,
+		"kpi":           show,
+		"mul100":        func(f float64) float64 { return f * 100 },
+		"zone":          zoneLabel,
 		"hasRole":       slices.Contains[[]model.Role],
 		"hasString":     slices.Contains[[]string],
 		"mentionOf": func(m model.Member) string {

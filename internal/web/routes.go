@@ -111,6 +111,7 @@ func (h *handler) routes() http.Handler {
 	h.publishRoutes(mux, route)
 	h.calendarRoutes(mux, route)
 	h.approvalRoutes(route)
+	h.analyticsRoutes(route)
 	h.inboxRoutes(route)
 	h.inboxAdminRoutes(route)
 	h.reviewRoutes(route)

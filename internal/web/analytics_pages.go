@@ -1,0 +1,243 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"sort"
+	"strconv"
+	"time"
+
+	"herald/internal/besttime"
+	"herald/internal/chart"
+	"herald/internal/metrics"
+	"herald/internal/model"
+	"herald/internal/schedule"
+)
+
+// analyticsRoutes are the workspace's KPIs and each channel's best times.
+func (h *handler) analyticsRoutes(route routeFunc) {
+	route("GET /w/{ws}/analytics", signedIn, h.analyticsShow)
+	route("GET /w/{ws}/analytics/best-times/{id}", signedIn, h.bestTimesShow)
+	route("POST /w/{ws}/analytics/best-times/{id}/slots", signedIn, h.bestTimesUse)
+}
+
+// kpiCard is one KPI as the overview shows it.
+type kpiCard struct {
+	Key, Label, Formula, Value, Previous, Change string
+	Up                                           bool
+}
+
+// analyticsData is the overview page.
+type analyticsData struct {
+	From, To     string
+	Overview     metrics.Overview
+	Cards        []kpiCard
+	Channels     []channelKPIs
+	Formulas     []kpiCard
+	Engagements  template.HTML
+	FollowerBars template.HTML
+	Names        map[string]string
+}
+
+// channelKPIs is one channel's row of the overview.
+type channelKPIs struct {
+	ID, Name string
+	K        metrics.KPIs
+}
+
+// analyticsShow shows a period's KPIs against the period before.
+func (h *handler) analyticsShow(w http.ResponseWriter, r *http.Request, v *visit) {
+	m, ok := h.workspace(w, r, v)
+	if !ok {
+		return
+	}
+	to := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
+	from := to.AddDate(0, 0, -28)
+	if s := r.URL.Query().Get("from"); s != "" {
+		t, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			h.fail(w, r, v, model.Invalid("from", "%q is not a date; use YYYY-MM-DD", s))
+			return
+		}
+		from = t
+	}
+	if s := r.URL.Query().Get("to"); s != "" {
+		t, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			h.fail(w, r, v, model.Invalid("to", "%q is not a date; use YYYY-MM-DD", s))
+			return
+		}
+		to = t.AddDate(0, 0, 1) // the whole last day
+	}
+	o, err := h.d.Metrics.Overview(r.Context(), v.actor, m.Workspace.ID, from, to)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	chans, err := h.d.Channels.List(r.Context(), v.actor, m.Workspace.ID)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	d := &analyticsData{From: from.Format(time.DateOnly), To: to.AddDate(0, 0, -1).Format(time.DateOnly), Overview: o,
+		Names: map[string]string{}}
+	for _, c := range chans {
+		d.Names[c.ID] = c.Name
+		if k, ok := o.ByChannel[c.ID]; ok {
+			d.Channels = append(d.Channels, channelKPIs{ID: c.ID, Name: c.Name, K: k})
+		}
+	}
+	sort.Slice(d.Channels, func(i, j int) bool { return d.Channels[i].Name < d.Channels[j].Name })
+	d.Cards = cards(o.Current, o.Previous)
+	d.Engagements, d.FollowerBars = channelCharts(d.Channels)
+	h.render(w, r, v, http.StatusOK, "analytics", &page{Title: "Analytics · " + m.Workspace.Name, Heading: "Analytics",
+		Section: "analytics", WS: &m, Data: d})
+}
+
+// cards lays out the KPIs with their formulas and the change from the
+// period before.
+func cards(cur, prev metrics.KPIs) []kpiCard {
+	type kpi struct {
+		key, label string
+		c, p       metrics.Value
+		pct        bool
+	}
+	list := []kpi{
+		{"posts", "Posts", metrics.Value{V: float64(cur.Posts), Known: true}, metrics.Value{V: float64(prev.Posts), Known: true}, false},
+		{"engagements", "Engagements", cur.Engagements, prev.Engagements, false},
+		{"impressions", "Impressions", cur.Impressions, prev.Impressions, false},
+		{"engagement_rate_imp", "Engagement rate (impressions)", cur.RateByImp, prev.RateByImp, true},
+		{"engagement_rate_fol", "Engagement rate (followers)", cur.RateByFol, prev.RateByFol, true},
+		{"ctr", "Click-through rate", cur.CTR, prev.CTR, true},
+		{"follower_growth", "Follower growth", cur.FollowerNet, prev.FollowerNet, false},
+		{"frequency", "Posts per week", cur.PostsPerWeek, prev.PostsPerWeek, false},
+	}
+	out := make([]kpiCard, 0, len(list))
+	for _, k := range list {
+		c := kpiCard{Key: k.key, Label: k.label, Formula: metrics.KPIFormulas[k.key], Value: show(k.c, k.pct), Previous: show(k.p, k.pct)}
+		if k.c.Known && k.p.Known && k.p.V != 0 {
+			ch := (k.c.V - k.p.V) / abs(k.p.V) * 100
+			c.Change, c.Up = fmt.Sprintf("%+.0f%%", ch), ch >= 0
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func abs(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
+
+// show formats a KPI; an unknown one says so.
+func show(v metrics.Value, pct bool) string {
+	switch {
+	case !v.Known:
+		return "not available"
+	case pct:
+		return strconv.FormatFloat(v.V*100, 'f', 2, 64) + "%"
+	case v.V == float64(int64(v.V)):
+		return strconv.FormatInt(int64(v.V), 10)
+	}
+	return strconv.FormatFloat(v.V, 'f', 1, 64)
+}
+
+// channelCharts draws engagements and followers per channel.
+func channelCharts(rows []channelKPIs) (template.HTML, template.HTML) {
+	eng := chart.Series{Name: "Engagements"}
+	fol := chart.Series{Name: "Followers"}
+	for _, r := range rows {
+		eng.Points = append(eng.Points, chart.Point{Label: r.Name, Value: r.K.Engagements.V, Missing: !r.K.Engagements.Known})
+		fol.Points = append(fol.Points, chart.Point{Label: r.Name, Value: r.K.Followers.V, Missing: !r.K.Followers.Known})
+	}
+	return chart.Bar(chart.Chart{Title: "Engagements per channel", XLabel: "Channel", Unit: "engagements", ID: "eng"}, eng),
+		chart.Bar(chart.Chart{Title: "Followers at the end of the period", XLabel: "Channel", Unit: "followers", ID: "fol"}, fol)
+}
+
+// bestTimesData is a channel's best-times page.
+type bestTimesData struct {
+	Channel model.Channel
+	Result  besttime.Result
+	Heatmap template.HTML
+	Zone    string
+	CanUse  bool
+	PerWeek int
+}
+
+var weekdayNames = []string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
+
+// bestTimesShow shows a channel's weekday × hour heatmap and best slots.
+func (h *handler) bestTimesShow(w http.ResponseWriter, r *http.Request, v *visit) {
+	m, ok := h.workspace(w, r, v)
+	if !ok {
+		return
+	}
+	id, ok := h.pathID(w, r, v, "id")
+	if !ok {
+		return
+	}
+	res, ch, err := h.d.Metrics.BestTimes(r.Context(), v.actor, m.Workspace.ID, id)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	hours := make([]string, 24)
+	for i := range hours {
+		hours[i] = fmt.Sprintf("%02d", i)
+	}
+	values := make([][]float64, 7)
+	for d := range values {
+		values[d] = make([]float64, 24)
+		for hr := 0; hr < 24; hr++ {
+			values[d][hr] = res.Cells[d][hr].Score * 100
+		}
+	}
+	data := &bestTimesData{Channel: ch, Result: res, Zone: ch.TimeZone, CanUse: model.Can(m.Role, model.ActSlotsManage), PerWeek: 7,
+		Heatmap: chart.Heatmap(chart.Chart{Title: "When posts on " + ch.Name + " do best", XLabel: "Hour (" + zoneLabel(ch.TimeZone) + ")",
+			YLabel: "Weekday", Unit: "%", ID: "best"}, weekdayNames, hours, values, nil)}
+	h.render(w, r, v, http.StatusOK, "best_times", &page{Title: "Best times · " + ch.Name, Heading: "Best times to post on " + ch.Name,
+		Section: "analytics", WS: &m, Data: data})
+}
+
+func zoneLabel(z string) string {
+	if z == "" {
+		return "UTC"
+	}
+	return z
+}
+
+// bestTimesUse fills the channel's weekly posting slots with its best
+// times.
+func (h *handler) bestTimesUse(w http.ResponseWriter, r *http.Request, v *visit) {
+	m, ok := h.workspace(w, r, v)
+	if !ok {
+		return
+	}
+	id, ok := h.pathID(w, r, v, "id")
+	if !ok {
+		return
+	}
+	per, err := strconv.Atoi(r.PostForm.Get("per_week"))
+	if err != nil || per < 1 || per > 56 {
+		h.fail(w, r, v, model.Invalid("per_week", "choose 1 to 56 posts a week"))
+		return
+	}
+	res, _, err := h.d.Metrics.BestTimes(r.Context(), v.actor, m.Workspace.ID, id)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	var slots []schedule.Slot
+	for _, s := range besttime.SlotsFor(res, per) {
+		slots = append(slots, schedule.Slot{Weekday: s.Weekday, Minute: s.Minute()})
+	}
+	if _, err := h.d.Publish.SetSlots(r.Context(), v.actor, m.Workspace.ID, id, slots, false); err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	h.setFlash(w, r, "success", fmt.Sprintf("The channel's posting slots are now its %d best times a week; queued posts moved to them.", len(slots)))
+	redirect(w, r, "/w/"+m.Workspace.ID+"/channels/"+id+"/queue")
+}

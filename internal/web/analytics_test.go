@@ -1,0 +1,62 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"herald/internal/model"
+	"herald/internal/platform/ids"
+	"herald/internal/publish"
+	"herald/internal/store"
+)
+
+// The analytics page: "no data yet" for an empty period, the KPIs with
+// their formulas once a post has metrics, best times for a channel and
+// "use best times" filling its posting slots; a bad date is a clear error.
+func TestAnalyticsPages(t *testing.T) {
+	se := newScheduleEnv(t)
+	e, ws := se.env, se.ws.ID
+	ctx, owner := context.Background(), e.actor("owner@example.test")
+	p := se.c.get("/w/" + ws + "/analytics")
+	wantStatus(t, p, http.StatusOK)
+	mustContain(t, p, "No data yet for this period", "Engagement rate (impressions)", "not available")
+	wantStatus(t, se.c.get("/w/"+ws+"/analytics?from=yesterday"), http.StatusBadRequest)
+
+	at := time.Now().UTC().Add(-48 * time.Hour)
+	if _, err := e.a.Publish.Schedule(ctx, owner, ws, se.post.ID, publish.Request{Mode: publish.ModeAt, At: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	tg := se.target()
+	err := e.a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.ClaimTarget(ctx, tg.ID, tg.Generation, time.Now().Add(time.Hour), time.Now().Add(2*time.Hour)); err != nil {
+			return err
+		}
+		if err := tx.FinishTarget(ctx, tg.ID, tg.Generation, store.TargetOutcome{Status: model.TargetPublished, PublishedAt: at}, at); err != nil {
+			return err
+		}
+		return tx.AddPostMetrics(ctx, []model.PostMetricSnapshot{{ID: ids.New(), WorkspaceID: ws, ChannelID: se.ch.ID, PostID: se.post.ID,
+			TargetID: tg.ID, TakenAt: at.Add(time.Hour), Source: "test", Likes: model.Count{Value: 7, Known: true},
+			Views: model.Count{Value: 100, Known: true}}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p = se.c.get("/w/" + ws + "/analytics")
+	if v := between(p.body, `data-kpi="engagements"`, `</div>`); !strings.Contains(v, ">7<") {
+		t.Fatalf("engagements card: %s", v)
+	}
+	mustContain(t, p, "7.00%", "Spring sale", "Engagements per channel")
+	p = se.c.get("/w/" + ws + "/analytics/best-times/" + se.ch.ID)
+	wantStatus(t, p, http.StatusOK)
+	mustContain(t, p, "Not enough history yet", "Best slots")
+	p = se.c.submit("/w/"+ws+"/analytics/best-times/"+se.ch.ID+"/slots", url.Values{"per_week": {"5"}})
+	mustContain(t, p, "its 5 best times a week")
+	slots, err := e.a.Store.Read().Slots(ctx, se.ch.ID)
+	if err != nil || len(slots) != 5 {
+		t.Fatalf("slots after using best times: %v %v", slots, err)
+	}
+}
