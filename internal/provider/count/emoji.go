@@ -60,7 +60,7 @@ var extendedPictographic = &unicode.RangeTable{
 	},
 }
 
-func isPictographic(r rune) bool { return unicode.Is(extendedPictographic, r) }
+func isPictographic(r rune) bool { return r >= 0xA9 && unicode.Is(extendedPictographic, r) }
 
 func isSkinTone(r rune) bool { return r >= 0x1F3FB && r <= 0x1F3FF }
 
@@ -80,12 +80,26 @@ func firstRune(s string) (rune, int) {
 	if s == "" {
 		return -1, 0
 	}
+	if s[0] < utf8.RuneSelf {
+		return rune(s[0]), 1
+	}
 	return utf8.DecodeRuneInString(s)
 }
 
 // emojiLen returns the byte length of the emoji sequence at the start of s,
-// or 0 when s does not start with one.
-func emojiLen(s string) int {
+// or 0 when s does not start with one, as twemoji counts them.
+func emojiLen(s string) int { return sequenceLen(s, true) }
+
+// EmojiLen returns the byte length of the emoji sequence (Unicode TS #51:
+// keycap, flag, pictograph with selector and skin tone, tag sequence, ZWJ
+// sequence) at the start of s, or 0 when s does not start with one. Unlike
+// the counting rules, it reads ©, ®, ™ and ♟ as emoji without U+FE0F, the
+// way a person reading a message does (package sense).
+func EmojiLen(s string) int { return sequenceLen(s, false) }
+
+// sequenceLen is emojiLen; twemoji says whether twemoji's text-presentation
+// exceptions apply.
+func sequenceLen(s string, twemoji bool) int {
 	r, n := firstRune(s)
 	switch {
 	case r == '#' || r == '*' || (r >= '0' && r <= '9'):
@@ -105,7 +119,7 @@ func emojiLen(s string) int {
 	case isSkinTone(r):
 		return n
 	}
-	i := emojiElement(s)
+	i := emojiElement(s, twemoji)
 	if i == 0 {
 		return 0
 	}
@@ -117,7 +131,7 @@ func emojiLen(s string) int {
 		if next != zwj {
 			return i
 		}
-		e := emojiElement(s[i+m:])
+		e := emojiElement(s[i+m:], twemoji)
 		if e == 0 {
 			return i
 		}
@@ -128,7 +142,7 @@ func emojiLen(s string) int {
 // emojiElement returns the byte length of one pictograph with its optional
 // presentation selector and skin tone, or of a tag sequence (subdivision
 // flags such as England's), at the start of s.
-func emojiElement(s string) int {
+func emojiElement(s string, twemoji bool) int {
 	r, n := firstRune(s)
 	if r < 0 || !isPictographic(r) {
 		return 0
@@ -148,7 +162,7 @@ func emojiElement(s string) int {
 	}
 	i := n
 	next, m := firstRune(s[i:])
-	if needsEmojiSelector(r) && next != vs16 {
+	if twemoji && needsEmojiSelector(r) && next != vs16 {
 		return 0
 	}
 	if next == vs16 {
