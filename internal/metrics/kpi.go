@@ -20,6 +20,7 @@ var KPIFormulas = map[string]string{
 	"ctr":                 "Click-through rate = tracked clicks ÷ impressions, over posts with both",
 	"follower_growth":     "Follower growth = followers at the last read of the period − at the first (and that as a share of the first)",
 	"frequency":           "Posting frequency = posts ÷ weeks in the period",
+	"response_time":       "Response time = the median time from a conversation's first message to the team's first answer, for conversations started in the period (the inbox)",
 }
 
 // Value is a KPI that may be unknown (no data, or a zero denominator).
@@ -50,6 +51,7 @@ type KPIs struct {
 	FollowerNet    Value
 	FollowerPct    Value
 	PostsPerWeek   Value
+	ResponseTime   Value // median minutes to the first answer (workspace only)
 	engagementsImp float64 // engagements of posts with impressions, for RateByImp
 	clicksImp      float64
 }
@@ -162,7 +164,33 @@ func (s *Service) period(ctx context.Context, workspaceID string, from, to time.
 		out[id] = *k
 	}
 	total.finish(weeks)
+	if total.ResponseTime, err = responseTime(ctx, q, workspaceID, from, to); err != nil {
+		return KPIs{}, nil, nil, err
+	}
 	return total, results, out, nil
+}
+
+// responseTime is the median minutes to the team's first answer in the
+// inbox, for conversations started in [from, to).
+func responseTime(ctx context.Context, q *store.Queries, workspaceID string, from, to time.Time) (Value, error) {
+	rows, err := q.ReportRows(ctx, workspaceID, from, to)
+	if err != nil {
+		return Value{}, err
+	}
+	var mins []float64
+	for _, r := range rows {
+		if !r.FirstInboundAt.IsZero() && !r.FirstResponseAt.IsZero() && !r.FirstResponseAt.Before(r.FirstInboundAt) {
+			mins = append(mins, r.FirstResponseAt.Sub(r.FirstInboundAt).Minutes())
+		}
+	}
+	if len(mins) == 0 {
+		return Value{}, nil
+	}
+	sort.Float64s(mins)
+	if len(mins)%2 == 1 {
+		return known(mins[len(mins)/2]), nil
+	}
+	return known((mins[len(mins)/2-1] + mins[len(mins)/2]) / 2), nil
 }
 
 // add counts one post's latest read.

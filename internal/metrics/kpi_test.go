@@ -103,6 +103,9 @@ func TestOverviewKPIs(t *testing.T) {
 				t.Errorf("%s = %v, want %v", name, v[1], v[0])
 			}
 		}
+		if k.ResponseTime.Known {
+			t.Errorf("response time %+v without any conversation", k.ResponseTime)
+		}
 		if k.CTR.V != 0 || !k.CTR.Known {
 			t.Errorf("CTR %+v: no clicks over known impressions is 0, and known", k.CTR)
 		}

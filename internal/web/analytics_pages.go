@@ -112,6 +112,7 @@ func cards(cur, prev metrics.KPIs) []kpiCard {
 		{"ctr", "Click-through rate", cur.CTR, prev.CTR, true},
 		{"follower_growth", "Follower growth", cur.FollowerNet, prev.FollowerNet, false},
 		{"frequency", "Posts per week", cur.PostsPerWeek, prev.PostsPerWeek, false},
+		{"response_time", "Response time (minutes)", cur.ResponseTime, prev.ResponseTime, false},
 	}
 	out := make([]kpiCard, 0, len(list))
 	for _, k := range list {

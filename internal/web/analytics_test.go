@@ -23,7 +23,7 @@ func TestAnalyticsPages(t *testing.T) {
 	ctx, owner := context.Background(), e.actor("owner@example.test")
 	p := se.c.get("/w/" + ws + "/analytics")
 	wantStatus(t, p, http.StatusOK)
-	mustContain(t, p, "No data yet for this period", "Engagement rate (impressions)", "not available")
+	mustContain(t, p, "No data yet for this period", "Engagement rate (impressions)", "Response time (minutes)", "not available")
 	wantStatus(t, se.c.get("/w/"+ws+"/analytics?from=yesterday"), http.StatusBadRequest)
 
 	at := time.Now().UTC().Add(-48 * time.Hour)
