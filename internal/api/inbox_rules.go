@@ -12,6 +12,7 @@ import (
 
 	"herald/internal/inbox"
 	"herald/internal/model"
+	"herald/internal/platform/csvsafe"
 	"herald/internal/schedule"
 )
 
@@ -439,7 +440,7 @@ func writeReportCSV(c *call, r reportView) (reply, error) {
 	}
 	row := func(cells ...string) {
 		for i := range cells {
-			cells[i] = guardCell(cells[i])
+			cells[i] = csvsafe.Cell(cells[i])
 		}
 		_ = w.Write(cells) // into a buffer: w.Error below
 	}
@@ -470,14 +471,4 @@ func writeReportCSV(c *call, r reportView) (reply, error) {
 	c.w.WriteHeader(http.StatusOK)
 	_, _ = c.w.Write(buf.Bytes())
 	return reply{streamed: true}, nil
-}
-
-// guardCell defuses CSV formula injection as the post export does: a cell
-// that a spreadsheet would run as a formula (=, +, -, @, tab or carriage
-// return first, after any apostrophes) gets a leading apostrophe.
-func guardCell(cell string) string {
-	if t := strings.TrimLeft(cell, "'"); t != "" && strings.ContainsRune("=+-@\t\r", rune(t[0])) {
-		return "'" + cell
-	}
-	return cell
 }

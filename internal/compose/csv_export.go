@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"herald/internal/model"
+	"herald/internal/platform/csvsafe"
 )
 
 // Export formats.
@@ -154,34 +155,9 @@ func (x exporter) csvRow(p model.Post) []string {
 		"link": p.Base.Link, "first_comment": p.Base.FirstComment}
 	row := make([]string, len(ImportColumns))
 	for i, c := range ImportColumns {
-		row[i] = guardFormula(cells[c])
+		row[i] = csvsafe.Cell(cells[c])
 	}
 	return row
-}
-
-// guardFormula defuses CSV formula injection: spreadsheet programs run a
-// cell that starts with =, +, -, @, tab or carriage return as a formula, so
-// such a cell gets a leading apostrophe, which they show as text. A cell
-// that already starts with apostrophes before such a character gets one
-// more, so unguardFormula on import restores every cell exactly.
-func guardFormula(cell string) string {
-	if formulaStart(strings.TrimLeft(cell, "'")) {
-		return "'" + cell
-	}
-	return cell
-}
-
-// unguardFormula undoes guardFormula: it drops one leading apostrophe when
-// only apostrophes stand between it and a formula character.
-func unguardFormula(cell string) string {
-	if strings.HasPrefix(cell, "'") && formulaStart(strings.TrimLeft(cell, "'")) {
-		return cell[1:]
-	}
-	return cell
-}
-
-func formulaStart(s string) bool {
-	return s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0]))
 }
 
 func (x exporter) jsonWriter(w io.Writer) func([]model.Post) error {

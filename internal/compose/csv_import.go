@@ -11,6 +11,7 @@ import (
 
 	"herald/internal/audit"
 	"herald/internal/model"
+	"herald/internal/platform/csvsafe"
 	"herald/internal/store"
 )
 
@@ -207,7 +208,7 @@ func readCSV(data []byte) ([]string, []csvRecord, []ImportProblem, error) {
 		for i, name := range header {
 			// Trimmed first: a guarded cell keeps its tab or carriage
 			// return behind the apostrophe.
-			cells[name] = unguardFormula(strings.TrimSpace(rec[i]))
+			cells[name] = csvsafe.Unguard(strings.TrimSpace(rec[i]))
 		}
 		records = append(records, csvRecord{line: line, cells: cells})
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/csv"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -12,12 +13,14 @@ import (
 	"herald/internal/chart"
 	"herald/internal/metrics"
 	"herald/internal/model"
+	"herald/internal/platform/csvsafe"
 	"herald/internal/schedule"
 )
 
 // analyticsRoutes are the workspace's KPIs and each channel's best times.
 func (h *handler) analyticsRoutes(route routeFunc) {
 	route("GET /w/{ws}/analytics", signedIn, h.analyticsShow)
+	route("GET /w/{ws}/analytics.csv", signedIn, h.analyticsCSV)
 	route("GET /w/{ws}/analytics/best-times/{id}", signedIn, h.bestTimesShow)
 	route("POST /w/{ws}/analytics/best-times/{id}/slots", signedIn, h.bestTimesUse)
 }
@@ -52,23 +55,10 @@ func (h *handler) analyticsShow(w http.ResponseWriter, r *http.Request, v *visit
 	if !ok {
 		return
 	}
-	to := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
-	from := to.AddDate(0, 0, -28)
-	if s := r.URL.Query().Get("from"); s != "" {
-		t, err := time.Parse(time.DateOnly, s)
-		if err != nil {
-			h.fail(w, r, v, model.Invalid("from", "%q is not a date; use YYYY-MM-DD", s))
-			return
-		}
-		from = t
-	}
-	if s := r.URL.Query().Get("to"); s != "" {
-		t, err := time.Parse(time.DateOnly, s)
-		if err != nil {
-			h.fail(w, r, v, model.Invalid("to", "%q is not a date; use YYYY-MM-DD", s))
-			return
-		}
-		to = t.AddDate(0, 0, 1) // the whole last day
+	from, to, err := analyticsPeriod(r)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
 	}
 	o, err := h.d.Metrics.Overview(r.Context(), v.actor, m.Workspace.ID, from, to)
 	if err != nil {
@@ -241,4 +231,92 @@ func (h *handler) bestTimesUse(w http.ResponseWriter, r *http.Request, v *visit)
 	}
 	h.setFlash(w, r, "success", fmt.Sprintf("The channel's posting slots are now its %d best times a week; queued posts moved to them.", len(slots)))
 	redirect(w, r, "/w/"+m.Workspace.ID+"/channels/"+id+"/queue")
+}
+
+// analyticsCSV downloads a table of the overview as CSV: per channel
+// (table=channels) or every post of the period ranked (table=posts).
+func (h *handler) analyticsCSV(w http.ResponseWriter, r *http.Request, v *visit) {
+	m, ok := h.workspace(w, r, v)
+	if !ok {
+		return
+	}
+	from, to, err := analyticsPeriod(r)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	table := r.URL.Query().Get("table")
+	if table != "channels" && table != "posts" {
+		h.fail(w, r, v, model.Invalid("table", "%q is not a table; one of channels, posts", table))
+		return
+	}
+	o, err := h.d.Metrics.Overview(r.Context(), v.actor, m.Workspace.ID, from, to)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	chans, err := h.d.Channels.List(r.Context(), v.actor, m.Workspace.ID)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	names := map[string]string{}
+	for _, c := range chans {
+		names[c.ID] = c.Name
+	}
+	var rows [][]string
+	if table == "channels" {
+		rows = append(rows, []string{"channel", "posts", "engagements", "impressions", "engagement_rate_impressions", "engagement_rate_followers",
+			"followers", "follower_growth", "follower_growth_pct"})
+		for id, k := range o.ByChannel {
+			rows = append(rows, []string{names[id], strconv.Itoa(k.Posts), csvValue(k.Engagements), csvValue(k.Impressions), csvValue(k.RateByImp),
+				csvValue(k.RateByFol), csvValue(k.Followers), csvValue(k.FollowerNet), csvValue(k.FollowerPct)})
+		}
+	} else {
+		rows = append(rows, []string{"post_id", "channel", "published_at", "text", "engagements", "impressions"})
+		for _, p := range append(append([]metrics.PostResult{}, o.Top...), o.Bottom...) {
+			rows = append(rows, []string{p.PostID, names[p.ChannelID], p.PublishedAt.UTC().Format(time.RFC3339), p.Text, csvValue(p.Engagements),
+				csvValue(p.Impressions)})
+		}
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="analytics-`+table+`-`+from.Format(time.DateOnly)+`.csv"`)
+	cw := csv.NewWriter(w)
+	for _, row := range rows {
+		for i := range row {
+			row[i] = csvsafe.Cell(row[i])
+		}
+		_ = cw.Write(row) // the client went away: nothing to tell it
+	}
+	cw.Flush()
+}
+
+// csvValue is a KPI in a CSV cell: empty when not available.
+func csvValue(v metrics.Value) string {
+	if !v.Known {
+		return ""
+	}
+	return strconv.FormatFloat(v.V, 'f', -1, 64)
+}
+
+// analyticsPeriod reads from and to (YYYY-MM-DD, to inclusive), by
+// default the last 28 days.
+func analyticsPeriod(r *http.Request) (time.Time, time.Time, error) {
+	to := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
+	from := to.AddDate(0, 0, -28)
+	if s := r.URL.Query().Get("from"); s != "" {
+		t, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			return from, to, model.Invalid("from", "%q is not a date; use YYYY-MM-DD", s)
+		}
+		from = t
+	}
+	if s := r.URL.Query().Get("to"); s != "" {
+		t, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			return from, to, model.Invalid("to", "%q is not a date; use YYYY-MM-DD", s)
+		}
+		to = t.AddDate(0, 0, 1)
+	}
+	return from, to, nil
 }

@@ -50,6 +50,11 @@ func TestAnalyticsPages(t *testing.T) {
 		t.Fatalf("engagements card: %s", v)
 	}
 	mustContain(t, p, "7.00%", "Spring sale", "Engagements per channel")
+	p = se.c.get("/w/" + ws + "/analytics.csv?table=channels")
+	if p.status != http.StatusOK || !strings.Contains(p.body, "channel,posts,engagements") || !strings.Contains(p.body, "Acme NY,1,7,100,0.07") {
+		t.Fatalf("channels CSV: %d %q", p.status, p.body)
+	}
+	wantStatus(t, se.c.get("/w/"+ws+"/analytics.csv?table=secrets"), http.StatusBadRequest)
 	p = se.c.get("/w/" + ws + "/analytics/best-times/" + se.ch.ID)
 	wantStatus(t, p, http.StatusOK)
 	mustContain(t, p, "Not enough history yet", "Best slots")

@@ -13,6 +13,7 @@ import (
 
 	"herald/internal/inbox"
 	"herald/internal/model"
+	"herald/internal/platform/csvsafe"
 	"herald/internal/platform/ids"
 )
 
@@ -378,7 +379,7 @@ func (h *handler) teamReportCSV(w http.ResponseWriter, r *http.Request, v *visit
 		lines []reportLineView
 	}{{"person", d.People}, {"channel", d.Channels}} {
 		for _, l := range part.lines {
-			_ = cw.Write([]string{part.name, reportCell(l.Key), reportCell(l.Name), strconv.Itoa(l.Conversations), strconv.Itoa(l.Messages),
+			_ = cw.Write([]string{part.name, csvsafe.Cell(l.Key), csvsafe.Cell(l.Name), strconv.Itoa(l.Conversations), strconv.Itoa(l.Messages),
 				strconv.Itoa(l.Answered), strconv.Itoa(l.Resolved), "", reportMinutes(l.MedianFirstResponse), reportMinutes(l.Median), l.First, l.Res})
 		}
 	}
@@ -520,14 +521,4 @@ func reportMinutes(d time.Duration) string {
 		return ""
 	}
 	return strconv.FormatFloat(d.Minutes(), 'f', 1, 64)
-}
-
-// reportCell defuses CSV formula injection the way the post export does:
-// a cell a spreadsheet would run as a formula (starting with =, +, -, @,
-// tab or carriage return, after any apostrophes) gets a leading apostrophe.
-func reportCell(cell string) string {
-	if t := strings.TrimLeft(cell, "'"); t != "" && strings.ContainsRune("=+-@\t\r", rune(t[0])) {
-		return "'" + cell
-	}
-	return cell
 }
