@@ -51,7 +51,7 @@ type KPIs struct {
 	FollowerNet    Value
 	FollowerPct    Value
 	PostsPerWeek   Value
-	ResponseTime   Value // median minutes to the first answer (workspace only)
+	ResponseTime   Value   // median minutes to the first answer (workspace only)
 	engagementsImp float64 // engagements of posts with impressions, for RateByImp
 	clicksImp      float64
 }
