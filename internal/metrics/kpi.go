@@ -62,6 +62,7 @@ type PostResult struct {
 	store.PublishedTarget
 	Engagements Value
 	Impressions Value
+	clicks      model.Count
 }
 
 // Overview is the workspace's KPIs for a period, the same for the period
@@ -70,6 +71,8 @@ type Overview struct {
 	From, To          time.Time
 	Current, Previous KPIs
 	ByChannel         map[string]KPIs
+	ByPillar          map[string]KPIs // "" for posts without a pillar
+	ByLabel           map[string]KPIs
 	Top, Bottom       []PostResult
 	HasData           bool // something was published or read in the period
 }
@@ -85,6 +88,9 @@ func (s *Service) Overview(ctx context.Context, a model.Actor, workspaceID strin
 	}
 	o := Overview{From: from, To: to, ByChannel: map[string]KPIs{}}
 	cur, results, byCh, err := s.period(ctx, workspaceID, from, to)
+	if err == nil {
+		o.ByPillar, o.ByLabel = groups(results, to.Sub(from).Hours()/(24*7))
+	}
 	if err != nil {
 		return o, err
 	}
@@ -131,7 +137,7 @@ func (s *Service) period(ctx context.Context, workspaceID string, from, to time.
 	var results []PostResult
 	for _, p := range pubs {
 		snap := latest[p.TargetID]
-		r := PostResult{PublishedTarget: p}
+		r := PostResult{PublishedTarget: p, clicks: snap.Clicks}
 		if n, ok := snap.Engagements(); ok {
 			r.Engagements = known(float64(n))
 		}
@@ -234,4 +240,33 @@ func (k *KPIs) finish(weeks float64) {
 		k.FollowerPct = ratio(k.FollowerNet.V, k.FollowerPct.V)
 	}
 	k.PostsPerWeek = ratio(float64(k.Posts), weeks)
+}
+
+// groups sums the period's posts by content pillar and by label (a post
+// with several labels counts in each); follower figures do not apply.
+func groups(results []PostResult, weeks float64) (byPillar, byLabel map[string]KPIs) {
+	pillars, labels := map[string]*KPIs{}, map[string]*KPIs{}
+	add := func(m map[string]*KPIs, key string, r PostResult) {
+		k := m[key]
+		if k == nil {
+			k = &KPIs{}
+			m[key] = k
+		}
+		k.add(r, model.PostMetricSnapshot{Clicks: r.clicks})
+	}
+	for _, r := range results {
+		add(pillars, r.PillarID, r)
+		for _, l := range r.Labels {
+			add(labels, l, r)
+		}
+	}
+	done := func(m map[string]*KPIs) map[string]KPIs {
+		out := make(map[string]KPIs, len(m))
+		for key, k := range m {
+			k.finish(weeks)
+			out[key] = *k
+		}
+		return out
+	}
+	return done(pillars), done(labels)
 }

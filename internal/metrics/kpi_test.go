@@ -112,6 +112,9 @@ func TestOverviewKPIs(t *testing.T) {
 		if b := o.ByChannel[chB.ID]; b.Impressions.Known || b.RateByImp.Known || b.FollowerNet.V != -10 || math.Abs(b.FollowerPct.V+0.2) > 1e-9 {
 			t.Errorf("channel B: %+v", b)
 		}
+		if none := o.ByPillar[""]; none.Posts != 3 || none.Engagements.V != 22 || len(o.ByLabel) != 0 {
+			t.Errorf("by pillar %+v, by label %+v", o.ByPillar, o.ByLabel)
+		}
 		if o.Previous.Posts != 1 || len(o.Top) != 3 || o.Top[0].PostID != pA1.ID {
 			t.Errorf("previous %d posts, top %+v", o.Previous.Posts, o.Top)
 		}

@@ -208,12 +208,14 @@ func (q *Queries) TargetClicks(ctx context.Context, pairs map[string][2]string) 
 // PublishedTarget is a target published in a period, for KPIs.
 type PublishedTarget struct {
 	TargetID, PostID, ChannelID, Text string
+	PillarID                          string
+	Labels                            []string
 	PublishedAt                       time.Time
 }
 
 // PublishedBetween lists a workspace's targets published in [from, to).
 func (q *Queries) PublishedBetween(ctx context.Context, workspaceID string, from, to time.Time) ([]PublishedTarget, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT t.id, t.post_id, t.channel_id, p.base, t.published_at FROM post_targets t
+	rows, err := q.q.QueryContext(ctx, `SELECT t.id, t.post_id, t.channel_id, p.base, p.pillar_id, p.labels, t.published_at FROM post_targets t
 		JOIN posts p ON p.id = t.post_id WHERE t.workspace_id = $1 AND t.status = 'published' AND t.published_at >= $2
 		AND t.published_at < $3 ORDER BY t.published_at`, workspaceID, ts(from), ts(to))
 	if err != nil {
@@ -223,10 +225,11 @@ func (q *Queries) PublishedBetween(ctx context.Context, workspaceID string, from
 	var out []PublishedTarget
 	for rows.Next() {
 		var p PublishedTarget
-		var base string
-		if err := rows.Scan(&p.TargetID, &p.PostID, &p.ChannelID, &base, tm(&p.PublishedAt)); err != nil {
+		var base, labels string
+		if err := rows.Scan(&p.TargetID, &p.PostID, &p.ChannelID, &base, &p.PillarID, &labels, tm(&p.PublishedAt)); err != nil {
 			return nil, wrap("published between", err)
 		}
+		_ = json.Unmarshal([]byte(labels), &p.Labels) // Herald's own JSON
 		var c struct {
 			Text string `json:"text"`
 		}

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 
+	"herald/internal/chart"
 	"herald/internal/discussion"
 	"herald/internal/model"
 )
@@ -17,6 +19,7 @@ func (h *handler) activityRoutes(route routeFunc) {
 type activityData struct {
 	Post       model.Post
 	Metrics    []metricRow // every read of the post's counters, newest first
+	Timeline   template.HTML
 	Comments   []model.Comment
 	Events     []discussion.Event
 	Members    []model.Member
@@ -52,6 +55,7 @@ func (h *handler) renderActivity(w http.ResponseWriter, r *http.Request, v *visi
 	}
 	if err == nil {
 		d.Metrics, err = h.metricRows(r, v, m, id)
+		d.Timeline = timelineChart(d.Metrics)
 	}
 	if err != nil {
 		h.fail(w, r, v, err)
@@ -104,4 +108,31 @@ func (h *handler) metricRows(r *http.Request, v *visit, m model.Membership, post
 		out = append(out, metricRow{PostMetricSnapshot: snaps[i], Channel: names[snaps[i].ChannelID]})
 	}
 	return out, nil
+}
+
+// timelineChart draws the post's engagements at each read, a line per
+// channel (reads are listed newest first; the chart runs oldest first).
+func timelineChart(rows []metricRow) template.HTML {
+	if len(rows) == 0 {
+		return ""
+	}
+	var order []string
+	byCh := map[string][]metricRow{}
+	for i := len(rows) - 1; i >= 0; i-- {
+		r := rows[i]
+		if _, ok := byCh[r.ChannelID]; !ok {
+			order = append(order, r.ChannelID)
+		}
+		byCh[r.ChannelID] = append(byCh[r.ChannelID], r)
+	}
+	var series []chart.Series
+	for _, id := range order {
+		s := chart.Series{Name: byCh[id][0].Channel}
+		for _, r := range byCh[id] {
+			n, ok := r.Engagements()
+			s.Points = append(s.Points, chart.Point{Label: r.TakenAt.UTC().Format("2 Jan 15:04"), Value: float64(n), Missing: !ok})
+		}
+		series = append(series, s)
+	}
+	return chart.Line(chart.Chart{Title: "Engagements at each read", XLabel: "Read (UTC)", Unit: "engagements", ID: "timeline"}, series...)
 }

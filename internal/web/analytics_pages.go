@@ -41,6 +41,13 @@ type analyticsData struct {
 	Engagements  template.HTML
 	FollowerBars template.HTML
 	Names        map[string]string
+	Groups       []groupTable // by content pillar and by label
+}
+
+// groupTable is the period's posts summed by pillar or by label.
+type groupTable struct {
+	Title string
+	Rows  []channelKPIs // ID is the pillar ID or the label; Name as shown
 }
 
 // channelKPIs is one channel's row of the overview.
@@ -80,6 +87,12 @@ func (h *handler) analyticsShow(w http.ResponseWriter, r *http.Request, v *visit
 	}
 	sort.Slice(d.Channels, func(i, j int) bool { return d.Channels[i].Name < d.Channels[j].Name })
 	d.Cards = cards(o.Current, o.Previous)
+	pillars, err := h.d.Compose.Pillars(r.Context(), v.actor, m.Workspace.ID)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	d.Groups = groupTables(o, pillars)
 	d.Engagements, d.FollowerBars = channelCharts(d.Channels)
 	h.render(w, r, v, http.StatusOK, "analytics", &page{Title: "Analytics · " + m.Workspace.Name, Heading: "Analytics",
 		Section: "analytics", WS: &m, Data: d})
@@ -319,4 +332,28 @@ func analyticsPeriod(r *http.Request) (time.Time, time.Time, error) {
 		to = t.AddDate(0, 0, 1)
 	}
 	return from, to, nil
+}
+
+// groupTables lays out the by-pillar and by-label sums.
+func groupTables(o metrics.Overview, pillars []model.Pillar) []groupTable {
+	names := map[string]string{"": "No pillar"}
+	for _, p := range pillars {
+		names[p.ID] = p.Name
+	}
+	byPillar := groupTable{Title: "By content pillar"}
+	for id, k := range o.ByPillar {
+		n := names[id]
+		if n == "" {
+			n = "A removed pillar"
+		}
+		byPillar.Rows = append(byPillar.Rows, channelKPIs{ID: id, Name: n, K: k})
+	}
+	byLabel := groupTable{Title: "By label"}
+	for l, k := range o.ByLabel {
+		byLabel.Rows = append(byLabel.Rows, channelKPIs{ID: l, Name: l, K: k})
+	}
+	for _, g := range []*groupTable{&byPillar, &byLabel} {
+		sort.Slice(g.Rows, func(i, j int) bool { return g.Rows[i].Name < g.Rows[j].Name })
+	}
+	return []groupTable{byPillar, byLabel}
 }

@@ -49,7 +49,8 @@ func TestAnalyticsPages(t *testing.T) {
 	if v := between(p.body, `data-kpi="engagements"`, `</div>`); !strings.Contains(v, ">7<") {
 		t.Fatalf("engagements card: %s", v)
 	}
-	mustContain(t, p, "7.00%", "Spring sale", "Engagements per channel")
+	mustContain(t, p, "7.00%", "Spring sale", "Engagements per channel", "By content pillar", "No pillar")
+	mustContain(t, se.c.get("/w/"+ws+"/posts/"+se.post.ID+"/activity"), "Engagements at each read", "n/a")
 	p = se.c.get("/w/" + ws + "/analytics.csv?table=channels")
 	if p.status != http.StatusOK || !strings.Contains(p.body, "channel,posts,engagements") || !strings.Contains(p.body, "Acme NY,1,7,100,0.07") {
 		t.Fatalf("channels CSV: %d %q", p.status, p.body)
