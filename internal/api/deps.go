@@ -29,7 +29,9 @@ import (
 	"herald/internal/board"
 	"herald/internal/calendar"
 	"herald/internal/channel"
+	"herald/internal/competitor"
 	"herald/internal/compose"
+	"herald/internal/conversion"
 	"herald/internal/discussion"
 	"herald/internal/idempotency"
 	"herald/internal/inbox"
@@ -37,6 +39,7 @@ import (
 	"herald/internal/media"
 	"herald/internal/notify"
 	"herald/internal/publish"
+	"herald/internal/report"
 	"herald/internal/system"
 	"herald/internal/workspace"
 )
@@ -49,11 +52,14 @@ type Deps struct {
 	Compose     *compose.Service
 	Media       *media.Service
 	Links       *links.Service
+	Conversions *conversion.Service
+	Competitors *competitor.Service
 	Publish     *publish.Service
 	Calendar    *calendar.Service
 	Approvals   *approval.Service
 	Discussion  *discussion.Service
 	Board       *board.Service
+	Reports     *report.Service
 	Inbox       *inbox.Service
 	Notify      *notify.Service
 	System      *system.Service

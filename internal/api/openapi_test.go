@@ -103,6 +103,12 @@ func scopeDiff(key string, scope model.Scope, op openAPIOp) []string {
 		}
 		return nil
 	}
+	if scope == signedCall {
+		if op.Scope != nil || len(op.Security) != 1 || op.Security[0]["heraldSignature"] == nil {
+			return []string{key + ": signed route must have security [{heraldSignature: []}] and no x-herald-scope"}
+		}
+		return nil
+	}
 	var diffs []string
 	if op.Scope == nil || *op.Scope != string(scope) {
 		diffs = append(diffs, key+": x-herald-scope differs from routes.go scope "+string(scope))

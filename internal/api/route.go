@@ -11,8 +11,13 @@ import (
 	"herald/internal/platform/ids"
 )
 
-// public marks the one route that needs no token: the OpenAPI document.
+// public marks the routes that need no token: the OpenAPI document.
 const public model.Scope = ""
+
+// signedCall marks routes authenticated by a Herald-Signature over the body
+// (conversions from a website's server) instead of a token; the handler
+// verifies it.
+const signedCall model.Scope = "signed"
 
 // route is one API endpoint: its method and path (a net/http pattern), the
 // token scope it requires, and its handler.
@@ -107,7 +112,7 @@ func (s *server) serve(rt *route) http.Handler {
 }
 
 func (s *server) handle(rt *route, c *call) error {
-	if rt.Scope != public {
+	if rt.Scope != public && rt.Scope != signedCall {
 		if err := s.authenticate(c, rt.Scope); err != nil {
 			return err
 		}

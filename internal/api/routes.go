@@ -56,5 +56,5 @@ func (s *server) routeTable() []route {
 	}
 	// Feature areas keep their routes beside their handlers, documented in
 	// openapi/<area>.json.
-	return slices.Concat(base, s.postRoutes(), s.mediaRoutes(), s.linkRoutes(), s.publishRoutes(), s.notificationRoutes(), s.calendarRoutes(), s.approvalRoutes(), s.boardRoutes(), s.inboxRoutes())
+	return slices.Concat(base, s.postRoutes(), s.mediaRoutes(), s.linkRoutes(), s.publishRoutes(), s.notificationRoutes(), s.calendarRoutes(), s.approvalRoutes(), s.boardRoutes(), s.reportRoutes(), s.inboxRoutes(), s.conversionRoutes(), s.competitorRoutes())
 }

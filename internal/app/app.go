@@ -22,8 +22,10 @@ import (
 	"herald/internal/board"
 	"herald/internal/calendar"
 	"herald/internal/channel"
+	"herald/internal/competitor"
 	"herald/internal/compose"
 	"herald/internal/config"
+	"herald/internal/conversion"
 	"herald/internal/discussion"
 	"herald/internal/idempotency"
 	"herald/internal/inbox"
@@ -37,6 +39,7 @@ import (
 	"herald/internal/platform/secret"
 	"herald/internal/provider"
 	"herald/internal/publish"
+	"herald/internal/report"
 	"herald/internal/store"
 	"herald/internal/system"
 	"herald/internal/workspace"
@@ -63,8 +66,11 @@ type App struct {
 	Discussion  *discussion.Service
 	Inbox       *inbox.Service
 	Metrics     *metrics.Service
+	Reports     *report.Service
+	Competitors *competitor.Service
 	Board       *board.Service
 	Links       *links.Service
+	Conversions *conversion.Service
 	Media       *media.Service
 	Notify      *notify.Service
 	HTTP        *http.Client
@@ -204,6 +210,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Board = &board.Service{}
 	a.Inbox = &inbox.Service{}
 	a.Metrics = &metrics.Service{}
+	a.Reports = &report.Service{}
+	a.Competitors = &competitor.Service{}
 	if cfg.HasRole("worker") {
 		opts.Workers = river.NewWorkers()
 		river.AddWorker(opts.Workers, &mail.Worker{Service: a.Mail})
@@ -221,9 +229,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		river.AddWorker(opts.Workers, &inbox.EscalateWorker{Service: a.Inbox})
 		river.AddWorker(opts.Workers, &inbox.SLAWorker{Service: a.Inbox})
 		river.AddWorker(opts.Workers, &metrics.CollectWorker{Service: a.Metrics})
+		river.AddWorker(opts.Workers, &report.DueWorker{Service: a.Reports})
+		river.AddWorker(opts.Workers, &report.SendWorker{Service: a.Reports})
+		opts.Periodic = append(opts.Periodic, report.DuePeriodic())
+		river.AddWorker(opts.Workers, &competitor.RefreshWorker{Service: a.Competitors})
+		opts.Periodic = append(opts.Periodic, competitor.RefreshPeriodic())
+		river.AddWorker(opts.Workers, &metrics.RebuildWorker{Service: a.Metrics})
 		opts.Periodic = append(opts.Periodic, jobs.MaintenancePeriodic(), publish.SweepPeriodic(15*time.Second), notify.DigestPeriodic(), board.ReminderPeriodic(),
 			inbox.PollPeriodic(10*time.Second), inbox.SLAPeriodic(),
-			metrics.CollectPeriodic())
+			metrics.CollectPeriodic(), metrics.RebuildPeriodic())
 		opts.PollInterval = time.Second
 	}
 	if a.Queue, err = jobs.New(st, opts); err != nil {
@@ -265,6 +279,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Links = &links.Service{Store: st, Workspaces: a.Workspaces, HTTP: previewHTTP, BaseURL: cfg.BaseURL, ShortBase: cfg.ShortURL,
 		DataDir: cfg.DataDir, Logger: log.With("component", "links")}
 	a.Compose.Links, a.Compose.ShortURL = composeLinks{a.Links}, cfg.ShortURL
+	// Conversions: redirects add click IDs for workspaces that track them,
+	// and a settings change clears this process's redirect cache.
+	a.Conversions = &conversion.Service{Store: st, Workspaces: a.Workspaces, Box: box, Clicks: a.Links, Changed: a.Links.ForgetAll,
+		Logger: log.With("component", "conversion")}
+	a.Links.ClickIDs = a.Conversions
 	*a.Publish = publish.Service{Store: st, Queue: a.Queue, Workspaces: a.Workspaces, Channels: a.Channels, Compose: a.Compose,
 		Media: publishMedia{a.Media}, Logger: log.With("component", "publish"), CatchUp: cfg.CatchUp,
 		Lease: cfg.PublishLease, CallTimeout: cfg.PublishLease * 2 / 3, Notifier: publishNotifier{a.Notify}, Workers: cfg.Workers,
@@ -278,6 +297,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Sender: inboxSender{a.Channels}, Analyzer: senseAnalyzer{}, Notify: a.Notify, Mail: a.Mail, Moderation: inboxModeration{inboxSender{a.Channels}},
 		HTTP: a.HTTP, Box: box, BaseURL: cfg.BaseURL, Logger: log.With("component", "inbox")}
 	*a.Metrics = metrics.Service{Store: st, Channels: a.Channels, Workspaces: a.Workspaces, Logger: log.With("component", "metrics")}
+	*a.Reports = report.Service{Store: st, Workspaces: a.Workspaces, Metrics: a.Metrics, Logos: reportLogos{a.Media}, Mail: a.Mail, Queue: a.Queue,
+		BaseURL: cfg.BaseURL, Logger: log.With("component", "report")}
+	*a.Competitors = competitor.Service{Store: st, Channels: a.Channels, Workspaces: a.Workspaces, Logger: log.With("component", "competitor")}
 	*a.Board = board.Service{Store: st, Workspaces: a.Workspaces, Notify: a.Notify}
 	return a, nil
 }

@@ -475,6 +475,14 @@ func (mx *matrix) cases() []actionCase {
 			api: func(m *member, _ target) *http.Request {
 				return mx.json("POST", api+"/links", `{"url":"https://example.com/`+newHandle()+`"}`)
 			}},
+		{action: model.ActConversionManage, prepare: none,
+			web: func(m *member, _ target) *http.Request {
+				return mx.form(m, ws+"/settings/conversions", url.Values{"enabled": {"1"}, "window_days": {"7"}, "origins": {"https://shop.example"}})
+			},
+			noAPI: "conversion settings and the signing secret are managed in the web UI only: the API never hands out secrets"},
+		{action: model.ActConversionManage, variant: "rotate", prepare: none,
+			web:   func(m *member, _ target) *http.Request { return mx.form(m, ws+"/settings/conversions/secret", nil) },
+			noAPI: "the conversion signing secret is shown in the web UI only"},
 		{action: model.ActMediaDelete, prepare: asset,
 			web: func(m *member, tg target) *http.Request { return mx.form(m, ws+"/media/"+tg.mediaID+"/delete", nil) },
 			api: func(m *member, tg target) *http.Request { return mx.json("DELETE", api+"/media/"+tg.mediaID, "") }},
@@ -563,6 +571,28 @@ func (mx *matrix) cases() []actionCase {
 			},
 			api: func(m *member, _ target) *http.Request {
 				return mx.json("POST", api+"/inbox/rules", `{"name":"Matrix `+newHandle()+`","enabled":true,"conditions":[{"type":"keywords","words":["matrix"]}],"actions":[{"type":"tag","tags":["matrix"]}]}`)
+			}},
+		{action: model.ActCompetitorManage, prepare: none,
+			web: func(m *member, _ target) *http.Request {
+				return mx.form(m, ws+"/analytics/competitors", url.Values{"network": {"fake"}, "handle": {"rival-" + newHandle()}})
+			},
+			api: func(m *member, _ target) *http.Request {
+				return mx.json("POST", api+"/competitors", `{"network":"fake","handle":"rival-`+newHandle()+`"}`)
+			}},
+		{action: model.ActReportView, prepare: none,
+			web: func(m *member, _ target) *http.Request {
+				return mx.page(ws + "/analytics.pdf?from=2026-11-01&to=2026-11-07")
+			},
+			api: func(m *member, _ target) *http.Request {
+				return mx.json("GET", api+"/reports/pdf?from=2026-11-01&to=2026-11-07", "")
+			}},
+		{action: model.ActReportManage, prepare: none,
+			web: func(m *member, _ target) *http.Request {
+				return mx.form(m, ws+"/reports/schedules", url.Values{"name": {"Matrix"}, "frequency": {"weekly"}, "weekday": {"monday"},
+					"hour": {"9"}, "zone": {"UTC"}, "recipients": {"matrix@example.test"}})
+			},
+			api: func(m *member, _ target) *http.Request {
+				return mx.json("POST", api+"/reports/schedules", `{"name":"Matrix","frequency":"weekly","weekday":"monday","hour":9,"zone":"UTC","recipients":["matrix@example.test"]}`)
 			}},
 		{action: model.ActContactPrivacy, prepare: conversation,
 			web: func(m *member, tg target) *http.Request { return mx.form(m, ws+"/contacts/"+tg.userID+"/export", nil) },

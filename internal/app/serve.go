@@ -26,11 +26,11 @@ func (a *App) Handler() http.Handler {
 	metrics := httpx.NewMetrics(reg)
 	cfg := a.Config
 	mux := http.NewServeMux()
-	mux.Handle("/api/", api.New(api.Deps{Accounts: a.Accounts, Workspaces: a.Workspaces, Channels: a.Channels, Compose: a.Compose, Media: a.Media, System: a.System, Idempotency: a.Idempotency, Links: a.Links,
-		Publish: a.Publish, Notify: a.Notify, Calendar: a.Calendar, Board: a.Board, Approvals: a.Approvals, Discussion: a.Discussion, Inbox: a.Inbox,
+	mux.Handle("/api/", api.New(api.Deps{Accounts: a.Accounts, Workspaces: a.Workspaces, Channels: a.Channels, Compose: a.Compose, Media: a.Media, System: a.System, Idempotency: a.Idempotency, Links: a.Links, Conversions: a.Conversions, Competitors: a.Competitors,
+		Publish: a.Publish, Notify: a.Notify, Calendar: a.Calendar, Board: a.Board, Reports: a.Reports, Approvals: a.Approvals, Discussion: a.Discussion, Inbox: a.Inbox,
 		BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy, MaxBody: cfg.MaxBodyBytes, Logger: a.Logger.With("surface", "api")}))
-	mux.Handle("/", web.New(web.Deps{Accounts: a.Accounts, Workspaces: a.Workspaces, Channels: a.Channels, Compose: a.Compose, Media: a.Media, Mail: a.Mail, System: a.System, Box: a.Box, Links: a.Links, Publish: a.Publish, Notify: a.Notify,
-		Calendar: a.Calendar, Board: a.Board, Approvals: a.Approvals, Discussion: a.Discussion, Inbox: a.Inbox, Metrics: a.Metrics, BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy, MaxBody: cfg.MaxBodyBytes, Logger: a.Logger.With("surface", "web")}))
+	mux.Handle("/", web.New(web.Deps{Accounts: a.Accounts, Workspaces: a.Workspaces, Channels: a.Channels, Compose: a.Compose, Media: a.Media, Mail: a.Mail, System: a.System, Box: a.Box, Links: a.Links, Conversions: a.Conversions, Publish: a.Publish, Notify: a.Notify,
+		Calendar: a.Calendar, Board: a.Board, Approvals: a.Approvals, Discussion: a.Discussion, Inbox: a.Inbox, Metrics: a.Metrics, Reports: a.Reports, Competitors: a.Competitors, BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy, MaxBody: cfg.MaxBodyBytes, Logger: a.Logger.With("surface", "web")}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
@@ -54,6 +54,10 @@ func (a *App) Handler() http.Handler {
 	// Short links sit on the top-level mux, beside the UI rather than inside
 	// it: redirects need no session, CSRF or template machinery.
 	mux.Handle("GET /l/{code}", a.Links.Redirect())
+	// The conversion snippet and its endpoint are public and cross-origin:
+	// websites include the script and post to it without a session.
+	mux.Handle("GET /c.js", a.Conversions.Snippet())
+	mux.Handle("/c/collect", a.Conversions.Collector(cfg.TrustProxy))
 	return httpx.Observe(httpx.SecurityHeaders(shortHost(cfg.ShortURL, a.Links.Redirect(), mux)), a.Logger, metrics, cfg.TrustProxy)
 }
 

@@ -41,7 +41,7 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 			return usagef("there is no user yet; create one first (open %s/setup or run `herald user create`)", cfg.BaseURL)
 		}
 	}
-	w, chans, err := demo.Create(ctx, demo.Services{Workspaces: a.Workspaces, Channels: a.Channels}, actor)
+	w, chans, err := demo.Create(ctx, demo.Services{Workspaces: a.Workspaces, Channels: a.Channels, Competitors: a.Competitors}, actor)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"herald/internal/channel"
+	"herald/internal/competitor"
 	"herald/internal/model"
 	"herald/internal/workspace"
 )
@@ -26,14 +27,19 @@ var channels = []struct{ handle, name, tz string }{
 	{"ada_founder", "Ada, founder (demo)", "Asia/Kolkata"},
 }
 
-// Services are what the demo needs.
+// competitors are the demo's rivals on the fake network, for the
+// comparison page.
+var competitors = []string{"bean_brothers", "daily_grind_co"}
+
+// Services are what the demo needs. Competitors is optional.
 type Services struct {
-	Workspaces *workspace.Service
-	Channels   *channel.Service
+	Workspaces  *workspace.Service
+	Channels    *channel.Service
+	Competitors *competitor.Service
 }
 
-// Create makes the demo workspace owned by the actor and connects its fake
-// channels.
+// Create makes the demo workspace owned by the actor, connects its fake
+// channels and follows two fake competitors (read by the next refresh round).
 func Create(ctx context.Context, s Services, a model.Actor) (model.Workspace, []model.Channel, error) {
 	w, err := s.Workspaces.Create(ctx, a, WorkspaceName)
 	if err != nil {
@@ -50,6 +56,14 @@ func Create(ctx context.Context, s Services, a model.Actor) (model.Workspace, []
 			return w, out, err
 		}
 		out = append(out, ch)
+	}
+	if s.Competitors == nil {
+		return w, out, nil
+	}
+	for _, h := range competitors {
+		if _, err := s.Competitors.Add(ctx, a, w.ID, competitor.NewCompetitor{Network: fakeNetwork, Handle: h, Label: "coffee roasters"}); err != nil {
+			return w, out, err
+		}
 	}
 	return w, out, nil
 }

@@ -35,6 +35,12 @@ type Authorizer interface {
 	Authorize(ctx context.Context, a model.Actor, workspaceID string, action model.Action) (model.Role, error)
 }
 
+// ClickTagger says whether a workspace's redirects carry click IDs, so
+// the website can report conversions against the click.
+type ClickTagger interface {
+	TagsClicks(ctx context.Context, workspaceID string) (bool, error)
+}
+
 // Service is the tracked-link domain service. Set the exported fields, then
 // call Start to replay and flush the click journal (Redirect works without
 // it; clicks then wait in the journal).
@@ -53,10 +59,13 @@ type Service struct {
 	// CountCLIClients counts curl, wget and HTTPie as people; by default
 	// they are flagged as bots like crawlers.
 	CountCLIClients bool
-	CacheTTL        time.Duration // code cache entries live this long (default 30s)
-	CacheSize       int           // most codes cached (default 100,000)
-	FlushInterval   time.Duration // journal flushes (default 2s)
-	Now             func() time.Time
+	// ClickIDs, when set, says which workspaces track conversions: their
+	// redirects add hclid=<click ID> to the destination (see redirect.go).
+	ClickIDs      ClickTagger
+	CacheTTL      time.Duration // code cache entries live this long (default 30s)
+	CacheSize     int           // most codes cached (default 100,000)
+	FlushInterval time.Duration // journal flushes (default 2s)
+	Now           func() time.Time
 
 	once       sync.Once
 	initErr    error

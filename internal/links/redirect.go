@@ -66,6 +66,7 @@ type codeCache struct {
 
 type cacheEntry struct {
 	target, linkID string // target "" for an unknown code
+	tag            bool   // add the click ID to the target
 	expires        int64  // unix nanoseconds
 }
 
@@ -107,27 +108,33 @@ func (c *codeCache) drop(code string) {
 // errUnknownCode marks a code no link has.
 var errUnknownCode = errors.New("links: unknown code")
 
-// resolve returns the target and link ID of a code.
-func (s *Service) resolve(ctx context.Context, code string) (string, string, error) {
+// resolve returns the target, link ID and click tagging of a code.
+func (s *Service) resolve(ctx context.Context, code string) (cacheEntry, error) {
 	if !validCode(code) {
-		return "", "", errUnknownCode
+		return cacheEntry{}, errUnknownCode
 	}
 	now := s.now()
 	if e, ok := s.cache.get(code, now.UnixNano()); ok {
 		if e.target == "" {
-			return "", "", errUnknownCode
+			return e, errUnknownCode
 		}
-		return e.target, e.linkID, nil
+		return e, nil
 	}
 	l, err := s.Store.Read().LinkByCode(ctx, code)
 	if errors.Is(err, store.ErrNotFound) {
 		s.cache.put(code, cacheEntry{expires: now.Add(s.negativeTTL()).UnixNano()})
-		return "", "", errUnknownCode
+		return cacheEntry{}, errUnknownCode
 	} else if err != nil {
-		return "", "", err
+		return cacheEntry{}, err
 	}
-	s.cache.put(code, cacheEntry{target: l.URL, linkID: l.ID, expires: now.Add(s.cacheTTL()).UnixNano()})
-	return l.URL, l.ID, nil
+	e := cacheEntry{target: l.URL, linkID: l.ID, expires: now.Add(s.cacheTTL()).UnixNano()}
+	if s.ClickIDs != nil {
+		if e.tag, err = s.ClickIDs.TagsClicks(ctx, l.WorkspaceID); err != nil {
+			return cacheEntry{}, err
+		}
+	}
+	s.cache.put(code, e)
+	return e, nil
 }
 
 func (s *Service) cacheTTL() time.Duration {
@@ -159,7 +166,7 @@ func (s *Service) Redirect() http.Handler {
 		if err := s.init(); err != nil {
 			s.logger().Error("click journal unavailable", "err", err)
 		}
-		target, linkID, err := s.resolve(r.Context(), code)
+		e, err := s.resolve(r.Context(), code)
 		if errors.Is(err, errUnknownCode) {
 			http.NotFound(w, r)
 			return
@@ -168,7 +175,10 @@ func (s *Service) Redirect() http.Handler {
 			http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
 			return
 		}
-		s.record(r, linkID)
+		target := e.target
+		if id := s.record(r, e.linkID); e.tag && id != "" {
+			target = withClickID(target, id)
+		}
 		h := w.Header()
 		h.Set("Location", target)
 		// Every visit must reach Herald to be counted.
@@ -177,15 +187,51 @@ func (s *Service) Redirect() http.Handler {
 	})
 }
 
-// record journals a click. A failed write loses that one click but never
-// the redirect: the visitor matters more than the count.
-func (s *Service) record(r *http.Request, linkID string) {
+// record journals a click and returns its ID ("" when it could not be
+// journaled). A failed write loses that one click but never the redirect:
+// the visitor matters more than the count.
+func (s *Service) record(r *http.Request, linkID string) string {
 	if s.journal == nil {
-		return
+		return ""
 	}
 	c := model.Click{ID: s.journal.nextID(), LinkID: linkID, At: s.now(), Referrer: ReferrerClass(r.Referer()),
 		Bot: IsBot(r, s.CountCLIClients)}
 	if err := s.journal.append(c); err != nil {
 		s.logger().Error("journal click", "err", err)
+		return ""
 	}
+	return c.ID
+}
+
+// ClickParam is the query parameter that carries a click ID to the
+// destination, where the conversion snippet picks it up.
+const ClickParam = "hclid"
+
+// withClickID adds hclid=<id> to target's query, keeping the rest of the
+// address (query and fragment) exactly as stored. IDs are [0-9a-z-], so
+// they need no escaping.
+func withClickID(target, id string) string {
+	rest, frag, hasFrag := strings.Cut(target, "#")
+	sep := "?"
+	if strings.Contains(rest, "?") {
+		sep = "&"
+		if strings.HasSuffix(rest, "?") || strings.HasSuffix(rest, "&") {
+			sep = ""
+		}
+	}
+	out := rest + sep + ClickParam + "=" + id
+	if hasFrag {
+		out += "#" + frag
+	}
+	return out
+}
+
+// ForgetAll empties this instance's code cache, so a change that alters
+// every redirect of a workspace (conversion tracking turned on or off)
+// applies at once here; other instances follow when entries expire.
+func (s *Service) ForgetAll() {
+	_ = s.init()
+	s.cache.mu.Lock()
+	clear(s.cache.m)
+	s.cache.mu.Unlock()
 }

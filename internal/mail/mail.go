@@ -5,6 +5,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -102,12 +103,24 @@ func (s *Service) SaveSettings(ctx context.Context, a model.Actor, m model.MailS
 	})
 }
 
-// Message is one plain-text e-mail.
+// Message is one plain-text e-mail, with files attached.
 type Message struct {
-	To      string
-	Subject string
-	Text    string
+	To          string
+	Subject     string
+	Text        string
+	Attachments []Attachment
 }
+
+// Attachment is a file sent with a message.
+type Attachment struct {
+	Name        string // the file name the recipient sees
+	ContentType string // e.g. application/pdf
+	Data        []byte
+}
+
+// MaxAttachments bounds the files of one message: mail servers commonly
+// refuse messages over 10 to 25 MB, and base64 adds a third.
+const MaxAttachments = 7 << 20
 
 // ErrNotConfigured is returned when no mail server is set up.
 var ErrNotConfigured = errors.New("mail: no mail server is configured")
@@ -135,6 +148,9 @@ func SendWith(ctx context.Context, cfg model.MailSettings, msg Message) error {
 	}
 	m.Subject(msg.Subject)
 	m.SetBodyString(gomail.TypeTextPlain, msg.Text)
+	if err := attach(m, msg.Attachments); err != nil {
+		return err
+	}
 	opts := []gomail.Option{gomail.WithPort(cfg.Port), gomail.WithTimeout(20 * time.Second)}
 	switch cfg.TLS {
 	case "tls":
@@ -176,4 +192,21 @@ func (s *Service) SendTest(ctx context.Context, a model.Actor) error {
 	}
 	return SendWith(ctx, cfg, Message{To: a.Email, Subject: "Herald test e-mail",
 		Text: "Hello,\n\nthis is a test e-mail from Herald. If you can read it, Herald can send e-mail with the current settings.\n"})
+}
+
+// attach adds the files to m, refusing more than MaxAttachments in all.
+func attach(m *gomail.Msg, files []Attachment) error {
+	total := 0
+	for _, f := range files {
+		total += len(f.Data)
+	}
+	if total > MaxAttachments {
+		return fmt.Errorf("mail: attachments of %d bytes exceed the limit of %d", total, MaxAttachments)
+	}
+	for _, f := range files {
+		if err := m.AttachReader(f.Name, bytes.NewReader(f.Data), gomail.WithFileContentType(gomail.ContentType(f.ContentType))); err != nil {
+			return fmt.Errorf("mail: attach %s: %w", f.Name, err)
+		}
+	}
+	return nil
 }

@@ -28,7 +28,11 @@ func (s *Service) BestTimes(ctx context.Context, a model.Actor, workspaceID, cha
 	} else if err != nil {
 		return besttime.Result{}, ch, err
 	}
-	pubs, latest, err := q.ChannelHistory(ctx, channelID, s.now().Add(-historyWindow))
+	rolled, err := s.rolled(ctx, q, workspaceID)
+	if err != nil {
+		return besttime.Result{}, ch, err
+	}
+	pubs, latest, err := q.ChannelHistory(ctx, channelID, s.now().Add(-historyWindow), rolled)
 	if err != nil {
 		return besttime.Result{}, ch, err
 	}

@@ -36,6 +36,11 @@ type Service struct {
 	Workspaces Authorizer
 	Logger     *slog.Logger
 	Now        func() time.Time
+	// RawOnly computes every figure from the raw snapshots, never the
+	// rollups: the reference the rollups must match, for tests and
+	// bench/metrics.
+	RawOnly    bool
+	maxBatches int // stop a rebuild run after this many batches (0: none), to test resuming
 }
 
 func (s *Service) now() time.Time {

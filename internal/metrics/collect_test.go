@@ -23,10 +23,10 @@ type clock struct{ t time.Time }
 func (c *clock) now() time.Time { return c.t }
 
 // published makes a post that went out on ch at the given time.
-func published(t *testing.T, a *app.App, owner model.Actor, ws string, ch model.Channel, at time.Time) model.Post {
+func published(t *testing.T, a *app.App, owner model.Actor, ws string, ch model.Channel, at time.Time, labels ...string) model.Post {
 	t.Helper()
 	ctx := context.Background()
-	p, err := a.Compose.Create(ctx, owner, ws, compose.Draft{Base: model.Content{Text: "Hello"}, Channels: []string{ch.ID}})
+	p, err := a.Compose.Create(ctx, owner, ws, compose.Draft{Base: model.Content{Text: "Hello"}, Channels: []string{ch.ID}, Labels: labels})
 	if err != nil {
 		t.Fatal(err)
 	}

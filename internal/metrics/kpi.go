@@ -21,6 +21,8 @@ var KPIFormulas = map[string]string{
 	"follower_growth":     "Follower growth = followers at the last read of the period − at the first (and that as a share of the first)",
 	"frequency":           "Posting frequency = posts ÷ weeks in the period",
 	"response_time":       "Response time = the median time from a conversation's first message to the team's first answer, for conversations started in the period (the inbox)",
+	"conversions":         conversionsFormula,
+	"conversion_rate":     conversionRateFormula,
 }
 
 // Value is a KPI that may be unknown (no data, or a zero denominator).
@@ -52,6 +54,8 @@ type KPIs struct {
 	FollowerPct    Value
 	PostsPerWeek   Value
 	ResponseTime   Value   // median minutes to the first answer (workspace only)
+	Conversions    Value   // conversions in the period (conversions.go)
+	ConversionRate Value   // attributed conversions ÷ human tracked clicks
 	engagementsImp float64 // engagements of posts with impressions, for RateByImp
 	clicksImp      float64
 }
@@ -83,6 +87,12 @@ func (s *Service) Overview(ctx context.Context, a model.Actor, workspaceID strin
 	if _, err := s.Workspaces.Authorize(ctx, a, workspaceID, model.ActPostView); err != nil {
 		return Overview{}, err
 	}
+	return s.OverviewOf(ctx, workspaceID, from, to)
+}
+
+// OverviewOf is Overview without a permission check, for callers that
+// checked access their own way: scheduled reports and report links.
+func (s *Service) OverviewOf(ctx context.Context, workspaceID string, from, to time.Time) (Overview, error) {
 	if !from.Before(to) || to.Sub(from) > 366*24*time.Hour {
 		return Overview{}, model.Invalid("from", "choose a period of up to a year, its start before its end")
 	}
@@ -111,25 +121,13 @@ func (s *Service) Overview(ctx context.Context, a model.Actor, workspaceID strin
 	for i := len(scored) - 1; i >= 0 && len(o.Bottom) < 5 && i >= len(o.Top); i-- {
 		o.Bottom = append(o.Bottom, scored[i])
 	}
-	return o, nil
+	return o, s.texts(ctx, workspaceID, o.Top, o.Bottom)
 }
 
 // period sums one period overall and per channel.
 func (s *Service) period(ctx context.Context, workspaceID string, from, to time.Time) (KPIs, []PostResult, map[string]KPIs, error) {
 	q := s.Store.Read()
-	pubs, err := q.PublishedBetween(ctx, workspaceID, from, to)
-	if err != nil {
-		return KPIs{}, nil, nil, err
-	}
-	ids := make([]string, len(pubs))
-	for i, p := range pubs {
-		ids[i] = p.TargetID
-	}
-	latest, err := q.LatestPostMetrics(ctx, ids)
-	if err != nil {
-		return KPIs{}, nil, nil, err
-	}
-	spans, err := q.AccountSpans(ctx, workspaceID, from, to)
+	pubs, latest, spans, err := s.periodData(ctx, q, workspaceID, from, to)
 	if err != nil {
 		return KPIs{}, nil, nil, err
 	}
@@ -173,6 +171,9 @@ func (s *Service) period(ctx context.Context, workspaceID string, from, to time.
 	if total.ResponseTime, err = responseTime(ctx, q, workspaceID, from, to); err != nil {
 		return KPIs{}, nil, nil, err
 	}
+	if err := addConversions(ctx, q, workspaceID, from, to, &total, out); err != nil {
+		return KPIs{}, nil, nil, err
+	}
 	return total, results, out, nil
 }
 
@@ -208,7 +209,7 @@ func (k *KPIs) add(r PostResult, snap model.PostMetricSnapshot) {
 	if r.Impressions.Known {
 		k.Impressions = known(k.Impressions.V + r.Impressions.V)
 		k.engagementsImp += r.Engagements.V
-		if snap.Clicks.Known && snap.Clicks.Value >= 0 {
+		if snap.Clicks.Known && snap.Clicks.Value >= 0 && snap.Clicks.Value <= model.MaxCount {
 			k.clicksImp += float64(snap.Clicks.Value)
 		}
 	}

@@ -27,6 +27,7 @@ const (
 	ActMediaDelete      Action = "media.delete"
 	ActLinkView         Action = "link.view"
 	ActLinkManage       Action = "link.manage"
+	ActConversionManage Action = "conversion.manage"
 	ActPostSchedule     Action = "post.schedule"
 	ActPublishPause     Action = "publish.pause"
 	ActSlotsManage      Action = "slots.manage"
@@ -45,6 +46,9 @@ const (
 	ActInboxSettings    Action = "inbox.settings"
 	ActContactPrivacy   Action = "contact.privacy"
 	ActInboxRules       Action = "inbox.rules"
+	ActCompetitorManage Action = "competitor.manage"
+	ActReportView       Action = "report.view"
+	ActReportManage     Action = "report.manage"
 )
 
 // ActionInfo describes an action for documentation and UI help.
@@ -79,6 +83,7 @@ var Permissions = []ActionInfo{
 	{ActMediaDelete, "Delete media from the library", []Role{RoleOwner, RoleAdmin, RoleManager, RoleEditor}},
 	{ActLinkView, "See tracked links and their click statistics", all},
 	{ActLinkManage, "Create, edit and delete tracked links", writers},
+	{ActConversionManage, "Set up conversion tracking: turn it on, the attribution window, allowed websites, and make or rotate the signing secret", []Role{RoleOwner, RoleAdmin, RoleManager}},
 	{ActPostSchedule, "Schedule, publish now, queue, cancel and retry posts", []Role{RoleOwner, RoleAdmin, RoleManager, RoleEditor}},
 	{ActPublishPause, "Pause and resume publishing for the workspace or a channel", []Role{RoleOwner, RoleAdmin, RoleManager}},
 	{ActSlotsManage, "Change a channel's weekly posting slots", []Role{RoleOwner, RoleAdmin, RoleManager}},
@@ -97,6 +102,9 @@ var Permissions = []ActionInfo{
 	{ActInboxSettings, "Set business hours, service levels and which roles' replies need approval", []Role{RoleOwner, RoleAdmin, RoleManager}},
 	{ActContactPrivacy, "Export everything held about a contact, and erase it (GDPR)", []Role{RoleOwner, RoleAdmin}},
 	{ActInboxRules, "Create, change, reorder, delete and dry-run inbox rules, and undo their automatic actions", []Role{RoleOwner, RoleAdmin, RoleManager}},
+	{ActCompetitorManage, "Follow and unfollow competitors' public accounts and refresh their numbers now (everyone who sees analytics sees the comparison)", []Role{RoleOwner, RoleAdmin, RoleManager}},
+	{ActReportView, "Download analytics reports as PDF", all},
+	{ActReportManage, "Set report branding, schedule e-mailed reports and make or revoke read-only report links", []Role{RoleOwner, RoleAdmin, RoleManager}},
 }
 
 // writers are the roles that create content.

@@ -28,18 +28,25 @@ func (s countScan) Scan(v any) error {
 	return nil
 }
 
-// AddPostMetrics stores snapshots of published targets.
+// AddPostMetrics stores snapshots of published targets and brings the
+// latest-read rollup up to date with them, in the caller's transaction.
 func (q *Queries) AddPostMetrics(ctx context.Context, ss []model.PostMetricSnapshot) error {
 	for start := 0; start < len(ss); start += ingestChunk {
 		var b strings.Builder
 		var args []any
-		for _, s := range ss[start:min(start+ingestChunk, len(ss))] {
+		part := ss[start:min(start+ingestChunk, len(ss))]
+		snapIDs := make([]string, 0, len(part))
+		for _, s := range part {
 			addRow(&b, &args, s.ID, s.WorkspaceID, s.ChannelID, s.PostID, s.TargetID, ts(s.TakenAt), s.Source, countArg(s.Likes),
 				countArg(s.Reposts), countArg(s.Replies), countArg(s.Quotes), countArg(s.Views), countArg(s.Clicks), strings.Join(s.Flags, ","))
+			snapIDs = append(snapIDs, s.ID)
 		}
 		if _, err := q.q.ExecContext(ctx, `INSERT INTO post_metric_snapshots (id, workspace_id, channel_id, post_id, target_id, taken_at,
 			source, likes, reposts, replies, quotes, views, clicks, flags) VALUES `+b.String(), args...); err != nil {
 			return wrap("add post metrics", err)
+		}
+		if err := q.rollPostMetrics(ctx, snapIDs); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -100,12 +107,18 @@ func (q *Queries) LatestPostMetrics(ctx context.Context, targetIDs []string) (ma
 	return out, wrap("latest post metrics", rows.Err())
 }
 
-// AddAccountMetrics stores a channel's account snapshot.
+// AddAccountMetrics stores a channel's account snapshot and, unless it is
+// flagged, folds it into the channel's daily rollup, in the caller's
+// transaction.
 func (q *Queries) AddAccountMetrics(ctx context.Context, s model.AccountMetricSnapshot) error {
+	flags := strings.Join(s.Flags, ",")
 	_, err := q.q.ExecContext(ctx, `INSERT INTO account_metric_snapshots (id, workspace_id, channel_id, taken_at, source, followers,
 		following, posts, flags) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, s.ID, s.WorkspaceID, s.ChannelID, ts(s.TakenAt), s.Source,
-		countArg(s.Followers), countArg(s.Following), countArg(s.Posts), strings.Join(s.Flags, ","))
-	return wrap("add account metrics", err)
+		countArg(s.Followers), countArg(s.Following), countArg(s.Posts), flags)
+	if err != nil || flags != "" {
+		return wrap("add account metrics", err)
+	}
+	return q.rollAccountMetrics(ctx, s)
 }
 
 // AccountMetrics lists a channel's account snapshots since a time.
@@ -217,7 +230,7 @@ type PublishedTarget struct {
 func (q *Queries) PublishedBetween(ctx context.Context, workspaceID string, from, to time.Time) ([]PublishedTarget, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT t.id, t.post_id, t.channel_id, p.base, p.pillar_id, p.labels, t.published_at FROM post_targets t
 		JOIN posts p ON p.id = t.post_id WHERE t.workspace_id = $1 AND t.status = 'published' AND t.published_at >= $2
-		AND t.published_at < $3 ORDER BY t.published_at`, workspaceID, ts(from), ts(to))
+		AND t.published_at < $3 ORDER BY t.published_at, t.id`, workspaceID, ts(from), ts(to))
 	if err != nil {
 		return nil, wrap("published between", err)
 	}
@@ -229,15 +242,26 @@ func (q *Queries) PublishedBetween(ctx context.Context, workspaceID string, from
 		if err := rows.Scan(&p.TargetID, &p.PostID, &p.ChannelID, &base, &p.PillarID, &labels, tm(&p.PublishedAt)); err != nil {
 			return nil, wrap("published between", err)
 		}
-		_ = json.Unmarshal([]byte(labels), &p.Labels) // Herald's own JSON
-		var c struct {
-			Text string `json:"text"`
-		}
-		_ = json.Unmarshal([]byte(base), &c) // Herald's own JSON; a bad one shows no text
-		p.Text = c.Text
+		parsePublished(&p, base, labels)
 		out = append(out, p)
 	}
 	return out, wrap("published between", rows.Err())
+}
+
+// parsePublished fills a published target's labels and text from its
+// post's JSON.
+func parsePublished(p *PublishedTarget, base, labels string) {
+	_ = json.Unmarshal([]byte(labels), &p.Labels) // Herald's own JSON
+	p.Text = baseText(base)
+}
+
+// baseText is the text of a post's base content.
+func baseText(base string) string {
+	var c struct {
+		Text string `json:"text"`
+	}
+	_ = json.Unmarshal([]byte(base), &c) // Herald's own JSON; a bad one shows no text
+	return c.Text
 }
 
 // AccountSpan is a channel's first and last account read in a period.
@@ -275,8 +299,9 @@ func (q *Queries) AccountSpans(ctx context.Context, workspaceID string, from, to
 }
 
 // ChannelHistory lists a channel's published targets since a time with
-// their latest engagement read, for best-time analysis.
-func (q *Queries) ChannelHistory(ctx context.Context, channelID string, since time.Time) ([]PublishedTarget, map[string]model.PostMetricSnapshot, error) {
+// their latest engagement read, for best-time analysis: from the
+// latest-read rollup when rolled, else from raw snapshots.
+func (q *Queries) ChannelHistory(ctx context.Context, channelID string, since time.Time, rolled bool) ([]PublishedTarget, map[string]model.PostMetricSnapshot, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT t.id, t.post_id, t.channel_id, t.published_at FROM post_targets t
 		WHERE t.channel_id = $1 AND t.status = 'published' AND t.published_at >= $2 ORDER BY t.published_at`, channelID, ts(since))
 	if err != nil {
@@ -296,6 +321,10 @@ func (q *Queries) ChannelHistory(ctx context.Context, channelID string, since ti
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, nil, wrap("channel history", err)
+	}
+	if rolled {
+		latest, err := q.rolledLatest(ctx, ids)
+		return out, latest, err
 	}
 	latest, err := q.LatestPostMetrics(ctx, ids)
 	return out, latest, err

@@ -116,6 +116,8 @@ func cards(cur, prev metrics.KPIs) []kpiCard {
 		{"follower_growth", "Follower growth", cur.FollowerNet, prev.FollowerNet, false},
 		{"frequency", "Posts per week", cur.PostsPerWeek, prev.PostsPerWeek, false},
 		{"response_time", "Response time (minutes)", cur.ResponseTime, prev.ResponseTime, false},
+		{"conversions", "Conversions", cur.Conversions, prev.Conversions, false},
+		{"conversion_rate", "Conversion rate", cur.ConversionRate, prev.ConversionRate, true},
 	}
 	out := make([]kpiCard, 0, len(list))
 	for _, k := range list {
@@ -259,8 +261,8 @@ func (h *handler) analyticsCSV(w http.ResponseWriter, r *http.Request, v *visit)
 		return
 	}
 	table := r.URL.Query().Get("table")
-	if table != "channels" && table != "posts" {
-		h.fail(w, r, v, model.Invalid("table", "%q is not a table; one of channels, posts", table))
+	if table != "channels" && table != "posts" && table != "kpis" {
+		h.fail(w, r, v, model.Invalid("table", "%q is not a table; one of kpis, channels, posts", table))
 		return
 	}
 	o, err := h.d.Metrics.Overview(r.Context(), v.actor, m.Workspace.ID, from, to)
@@ -278,12 +280,15 @@ func (h *handler) analyticsCSV(w http.ResponseWriter, r *http.Request, v *visit)
 		names[c.ID] = c.Name
 	}
 	var rows [][]string
-	if table == "channels" {
+	if table == "kpis" {
+		rows = kpiRows(o)
+	} else if table == "channels" {
 		rows = append(rows, []string{"channel", "posts", "engagements", "impressions", "engagement_rate_impressions", "engagement_rate_followers",
-			"followers", "follower_growth", "follower_growth_pct"})
+			"followers", "follower_growth", "follower_growth_pct", "conversions", "conversion_rate"})
 		for id, k := range o.ByChannel {
 			rows = append(rows, []string{names[id], strconv.Itoa(k.Posts), csvValue(k.Engagements), csvValue(k.Impressions), csvValue(k.RateByImp),
-				csvValue(k.RateByFol), csvValue(k.Followers), csvValue(k.FollowerNet), csvValue(k.FollowerPct)})
+				csvValue(k.RateByFol), csvValue(k.Followers), csvValue(k.FollowerNet), csvValue(k.FollowerPct), csvValue(k.Conversions),
+				csvValue(k.ConversionRate)})
 		}
 	} else {
 		rows = append(rows, []string{"post_id", "channel", "published_at", "text", "engagements", "impressions"})
@@ -302,6 +307,16 @@ func (h *handler) analyticsCSV(w http.ResponseWriter, r *http.Request, v *visit)
 		_ = cw.Write(row) // the client went away: nothing to tell it
 	}
 	cw.Flush()
+}
+
+// kpiRows are the overview's cards as CSV: each KPI this period and the
+// period before, with its formula.
+func kpiRows(o metrics.Overview) [][]string {
+	rows := [][]string{{"kpi", "label", "value", "previous", "formula"}}
+	for _, c := range cards(o.Current, o.Previous) {
+		rows = append(rows, []string{c.Key, c.Label, c.Value, c.Previous, c.Formula})
+	}
+	return rows
 }
 
 // csvValue is a KPI in a CSV cell: empty when not available.

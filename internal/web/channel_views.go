@@ -132,6 +132,7 @@ var capabilityLabels = map[string]string{
 	"search":          "Search (listening)",
 	"refresh_auth":    "Renews its sign-in by itself",
 	"refresh_limits":  "Reads its limits from the network",
+	"public_accounts": "Follow competitors' public accounts",
 }
 
 func capabilityLabel(c string) string {

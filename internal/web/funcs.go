@@ -14,6 +14,7 @@ import (
 	"herald/internal/approval"
 	"herald/internal/metrics"
 	"herald/internal/model"
+	"herald/internal/report"
 )
 
 // funcs are the helpers templates may call.
@@ -42,6 +43,8 @@ func (h *handler) funcs() template.FuncMap {
 		"statusLabel":   statusLabel,
 		"approvalLabel": approval.StateLabel,
 		"kpi":           show,
+		"figure":        report.Show,
+		"reportWhen":    report.Describe,
 		"perPost": func(k metrics.KPIs) string {
 			if !k.Engagements.Known || k.Posts == 0 {
 				return "not available"

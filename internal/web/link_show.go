@@ -18,6 +18,8 @@ type linkStatsData struct {
 	Chart     dayChart
 	Referrers []referrerRow
 	CanManage bool
+	// Conversions credited to the link (conversion tracking), all time.
+	Conversions int
 }
 
 // referrerRow is one line of the referrer table.
@@ -65,6 +67,10 @@ func (h *handler) renderLink(w http.ResponseWriter, r *http.Request, v *visit, s
 	}
 	d := linkStatsData{Link: h.linkRowOf(l, names, st), Stats: st, Chart: newDayChart(st.ByDay, time.Now()),
 		Referrers: h.referrerRows(st), CanManage: model.Can(m.Role, model.ActLinkManage)}
+	if d.Conversions, err = h.d.Conversions.LinkCount(ctx, v.actor, ws, id); err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
 	if f == nil {
 		f = &form{Values: url.Values{"url": {l.URL}}, Errors: map[string]string{}}
 	}

@@ -74,6 +74,10 @@ type Options struct {
 	PLC string
 	// WebURL is the web app used for public post links (DefaultWebURL when empty).
 	WebURL string
+	// PublicAppView answers public profile and feed reads when the
+	// workspace has no Bluesky channel to read through
+	// (DefaultPublicAppView when empty).
+	PublicAppView string
 	// UserAgent is sent with every call (the SDK's own otherwise).
 	UserAgent string
 	// Now returns the current time (time.Now when nil), for createdAt.
@@ -99,9 +103,13 @@ func New(o Options) *Provider {
 	if o.PLC == "" {
 		o.PLC = DefaultPLC
 	}
+	if o.PublicAppView == "" {
+		o.PublicAppView = DefaultPublicAppView
+	}
 	o.DefaultService = strings.TrimRight(o.DefaultService, "/")
 	o.WebURL = strings.TrimRight(o.WebURL, "/")
 	o.PLC = strings.TrimRight(o.PLC, "/")
+	o.PublicAppView = strings.TrimRight(o.PublicAppView, "/")
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -160,7 +168,7 @@ func (p *Provider) Info() provider.Info {
 		Capabilities: []provider.Capability{
 			provider.CapPublish, provider.CapThreads, provider.CapImages, provider.CapLinkCards, provider.CapDelete,
 			provider.CapComments, provider.CapMentions, provider.CapReply, provider.CapReact,
-			provider.CapPostMetrics, provider.CapAccountMetrics, provider.CapRecentPosts, provider.CapRefreshAuth,
+			provider.CapPostMetrics, provider.CapAccountMetrics, provider.CapRecentPosts, provider.CapRefreshAuth, provider.CapPublicAccounts,
 		},
 		Auth:        provider.AuthAppPassword,
 		Idempotency: provider.IdemClientKey,

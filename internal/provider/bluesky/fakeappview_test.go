@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -176,7 +177,7 @@ func (f *fakePDS) getPosts(w http.ResponseWriter, r *http.Request, _ fakeToken) 
 
 // https://docs.bsky.app/docs/api/app-bsky-actor-get-profile
 func (f *fakePDS) getProfile(w http.ResponseWriter, r *http.Request, _ fakeToken) {
-	actor := r.URL.Query().Get("actor")
+	actor := f.resolveActor(r.URL.Query().Get("actor"))
 	f.mu.Lock()
 	a, ok := f.accounts[actor]
 	var posts, follows int64
@@ -190,4 +191,52 @@ func (f *fakePDS) getProfile(w http.ResponseWriter, r *http.Request, _ fakeToken
 		return
 	}
 	writeJSON(w, 200, map[string]any{"did": a.did, "handle": a.handle, "followersCount": a.followers, "followsCount": follows, "postsCount": posts})
+}
+
+// resolveActor turns a handle into its DID, as AppView actor parameters
+// accept either.
+func (f *fakePDS) resolveActor(actor string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for did, a := range f.accounts {
+		if a.handle == actor {
+			return did
+		}
+	}
+	return actor
+}
+
+// https://docs.bsky.app/docs/api/app-bsky-feed-get-author-feed: the
+// actor's posts newest first, as feedViewPost items; filter
+// posts_no_replies leaves replies out; limit and an opaque cursor page.
+func (f *fakePDS) getAuthorFeed(w http.ResponseWriter, r *http.Request, _ fakeToken) {
+	q := r.URL.Query()
+	actor := f.resolveActor(q.Get("actor"))
+	f.mu.Lock()
+	_, known := f.accounts[actor]
+	f.mu.Unlock()
+	if !known {
+		xerr(w, 400, "InvalidRequest", "Profile not found")
+		return
+	}
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	if limit <= 0 || limit > 100 {
+		limit = 50
+	}
+	start, _ := strconv.Atoi(q.Get("cursor"))
+	var posts []ref
+	for _, x := range f.all("app.bsky.feed.post") {
+		if x.did == actor && (q.Get("filter") != "posts_no_replies" || x.body.Reply == nil) {
+			posts = append(posts, x)
+		}
+	}
+	feed := []any{}
+	for i := start; i < len(posts) && len(feed) < limit; i++ {
+		feed = append(feed, map[string]any{"post": f.postView(posts[i])})
+	}
+	out := map[string]any{"feed": feed}
+	if next := start + len(feed); next < len(posts) {
+		out["cursor"] = strconv.Itoa(next)
+	}
+	writeJSON(w, 200, out)
 }

@@ -239,6 +239,7 @@ func (f *fakePDS) route(w http.ResponseWriter, r *http.Request, nsid string) {
 		"app.bsky.feed.getPostThread":             f.appview(f.getPostThread),
 		"app.bsky.feed.getPosts":                  f.appview(f.getPosts),
 		"app.bsky.actor.getProfile":               f.appview(f.getProfile),
+		"app.bsky.feed.getAuthorFeed":             f.appview(f.getAuthorFeed),
 	}[nsid]
 	if !ok {
 		xerr(w, http.StatusNotImplemented, "MethodNotImplemented", "Method Not Implemented")

@@ -87,7 +87,7 @@ func (p *Provider) Info() provider.Info {
 	return provider.Info{
 		Network: Network, Name: "Demo network (fake)",
 		Capabilities: []provider.Capability{provider.CapPublish, provider.CapThreads, provider.CapImages, provider.CapDelete,
-			provider.CapComments, provider.CapReply, provider.CapReact, provider.CapPostMetrics, provider.CapAccountMetrics, provider.CapRecentPosts},
+			provider.CapComments, provider.CapReply, provider.CapReact, provider.CapPostMetrics, provider.CapAccountMetrics, provider.CapRecentPosts, provider.CapPublicAccounts},
 		Auth: provider.AuthKeys, Idempotency: provider.IdemClientKey,
 		Fields: []provider.Field{{Name: "handle", Label: "Demo handle", Required: true, Help: "Any name; nothing is sent anywhere"}},
 		Limits: provider.Limits{Text: count.Rule{Method: count.Graphemes, Max: 500}, MaxMedia: 4, MaxImages: 4, MaxThread: 25},

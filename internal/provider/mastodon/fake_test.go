@@ -83,7 +83,9 @@ func newFakeServer() *fakeServer {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/v1/apps", f.createApp)
 	mux.HandleFunc("GET /api/v1/accounts/verify_credentials", f.auth(f.verifyCredentials))
-	mux.HandleFunc("GET /api/v1/accounts/{id}/statuses", f.auth(f.accountStatuses))
+	mux.HandleFunc("GET /api/v1/accounts/{id}/statuses", f.public(f.accountStatuses))
+	mux.HandleFunc("GET /api/v1/accounts/lookup", f.public(f.lookupAccount))
+	mux.HandleFunc("GET /api/v1/accounts/{id}", f.public(f.getAccount))
 	mux.HandleFunc("GET /api/v2/instance", f.instance)
 	mux.HandleFunc("POST /api/v2/media", f.auth(f.uploadMedia))
 	mux.HandleFunc("GET /api/v1/media/{id}", f.auth(f.getMedia))
@@ -177,7 +179,7 @@ func (f *fakeServer) accountJSON(a *fakeAccount) map[string]any {
 		}
 	}
 	return map[string]any{"id": a.ID, "username": a.Username, "acct": a.Username, "display_name": strings.ToUpper(a.Username[:1]) + a.Username[1:],
-		"url": f.URL + "/@" + a.Username, "uri": f.URL + "/users/" + a.Username,
+		"url": f.URL + "/@" + a.Username, "uri": f.URL + "/users/" + a.Username, "avatar": f.URL + "/avatars/" + a.Username + ".png",
 		"followers_count": followers, "following_count": 12, "statuses_count": n}
 }
 
@@ -474,16 +476,80 @@ func (f *fakeServer) notifications(w http.ResponseWriter, r *http.Request, a *fa
 	writeJSON(w, 200, out)
 }
 
+// accountStatuses follows https://docs.joinmastodon.org/methods/accounts/#statuses:
+// public, newest first, limit (default 20, at most 40), max_id, and a Link
+// header to the next page (https://docs.joinmastodon.org/api/guidelines/#pagination).
 func (f *fakeServer) accountStatuses(w http.ResponseWriter, r *http.Request, a *fakeAccount) {
+	q := r.URL.Query()
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	if limit <= 0 {
+		limit = 20
+	}
+	limit = min(limit, 40, f.pageSize)
+	maxID, _ := strconv.Atoi(q.Get("max_id"))
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out []map[string]any
+	if f.accounts[r.PathValue("id")] == nil {
+		errJSON(w, 404, "Record not found")
+		return
+	}
+	out := []map[string]any{}
+	last, more := "", false
 	for i := len(f.order) - 1; i >= 0; i-- {
-		if s := f.statuses[f.order[i]]; s != nil && s.AccountID == r.PathValue("id") {
-			out = append(out, f.statusJSON(s))
+		s := f.statuses[f.order[i]]
+		id, _ := strconv.Atoi(f.order[i])
+		if s == nil || s.AccountID != r.PathValue("id") || (maxID > 0 && id >= maxID) || (s.Visibility == "direct" && (a == nil || a.ID != s.AccountID)) {
+			continue
 		}
+		if len(out) == limit {
+			more = true
+			break
+		}
+		out = append(out, f.statusJSON(s))
+		last = s.ID
+	}
+	if more {
+		w.Header().Set("Link", fmt.Sprintf(`<%s/api/v1/accounts/%s/statuses?limit=%d&max_id=%s>; rel="next"`, f.URL, r.PathValue("id"), limit, last))
 	}
 	writeJSON(w, 200, out)
+}
+
+// public serves a method that needs no token (account lookups, public
+// timelines); a token, when sent, must be valid, as with Doorkeeper.
+func (f *fakeServer) public(h func(http.ResponseWriter, *http.Request, *fakeAccount)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "" {
+			h(w, r, nil)
+			return
+		}
+		f.auth(h)(w, r)
+	}
+}
+
+// lookupAccount follows https://docs.joinmastodon.org/methods/accounts/#lookup.
+func (f *fakeServer) lookupAccount(w http.ResponseWriter, r *http.Request, _ *fakeAccount) {
+	acct := strings.TrimPrefix(r.URL.Query().Get("acct"), "@")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, a := range f.accounts {
+		if a.Username == acct {
+			writeJSON(w, 200, f.accountJSON(a))
+			return
+		}
+	}
+	errJSON(w, 404, "Record not found")
+}
+
+// getAccount follows https://docs.joinmastodon.org/methods/accounts/#get.
+func (f *fakeServer) getAccount(w http.ResponseWriter, r *http.Request, _ *fakeAccount) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	a := f.accounts[r.PathValue("id")]
+	if a == nil {
+		errJSON(w, 404, "Record not found")
+		return
+	}
+	writeJSON(w, 200, f.accountJSON(a))
 }
 
 // count returns how many statuses exist (tests).

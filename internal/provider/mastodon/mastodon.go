@@ -128,7 +128,7 @@ func (p *Provider) Info() provider.Info {
 		Capabilities: []provider.Capability{
 			provider.CapPublish, provider.CapThreads, provider.CapImages, provider.CapVideo, provider.CapDelete,
 			provider.CapComments, provider.CapMentions, provider.CapReply, provider.CapReact,
-			provider.CapPostMetrics, provider.CapAccountMetrics, provider.CapRecentPosts, provider.CapRefreshLimits,
+			provider.CapPostMetrics, provider.CapAccountMetrics, provider.CapRecentPosts, provider.CapRefreshLimits, provider.CapPublicAccounts,
 		},
 		Auth:        provider.AuthOAuth2,
 		Idempotency: provider.IdemHeader,
@@ -170,6 +170,8 @@ type request struct {
 	body   io.Reader
 	ctype  string
 	header map[string]string
+	// got, when set, receives the answer's headers (Link pagination).
+	got *http.Header
 	// write marks calls whose effect must not be duplicated: a failure after
 	// the request may have been sent is Unknown, not Transient.
 	write bool
@@ -204,6 +206,9 @@ func (p *Provider) do(ctx context.Context, r request, out any) (int, error) {
 		return 0, p.fail(r, provider.Transient, 0, err, "could not reach the server")
 	}
 	defer resp.Body.Close()
+	if r.got != nil {
+		*r.got = resp.Header
+	}
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
 		if r.write {

@@ -125,7 +125,7 @@ func (p *Provider) Info() provider.Info {
 		Capabilities: []provider.Capability{
 			provider.CapPublish, provider.CapThreads, provider.CapImages, provider.CapVideo, provider.CapDelete,
 			provider.CapComments, provider.CapMentions, provider.CapReply, provider.CapReact,
-			provider.CapPostMetrics, provider.CapRecentPosts, provider.CapRefreshLimits,
+			provider.CapPostMetrics, provider.CapRecentPosts, provider.CapRefreshLimits, provider.CapPublicAccounts,
 		},
 		Auth:        provider.AuthKeys,
 		Idempotency: provider.IdemContentAddressed,

@@ -1,0 +1,230 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"herald/internal/model"
+)
+
+// The rollups (migration 0021) hold what the analytics overview needs of
+// the metric snapshots: each target's latest read with its believable
+// counters (post_metric_latest) and each channel's first and last
+// unflagged account read per UTC day (channel_metric_daily). The
+// functions that add snapshots update them in the same transaction; a
+// rebuild recomputes them from the raw rows.
+
+// dayLayout names a UTC day in channel_metric_daily; it is the first ten
+// characters of TimeLayout, so SUBSTR(taken_at, 1, 10) is the same day.
+const dayLayout = "2006-01-02"
+
+// saneCount is a counter as the totals may use it: NULL ("not available")
+// when the network sent a negative or impossible value, exactly as the
+// KPIs leave such values out.
+func saneCount(col string) string {
+	return "CASE WHEN " + col + " BETWEEN 0 AND " + strconv.FormatInt(model.MaxCount, 10) + " THEN " + col + " END"
+}
+
+const latestCols = `target_id, snapshot_id, taken_at, likes, reposts, replies, quotes, views, clicks`
+
+// latestSelect picks, among the snapshots matching cond, each target's
+// newest (ties broken by ID, as the raw queries do) in latestCols order.
+func latestSelect(cond string) string {
+	var sane []string
+	for _, c := range []string{"likes", "reposts", "replies", "quotes", "views", "clicks"} {
+		sane = append(sane, saneCount(c))
+	}
+	return `SELECT target_id, id, taken_at, ` + strings.Join(sane, ", ") + ` FROM (SELECT target_id, id, taken_at, likes, reposts,
+		replies, quotes, views, clicks, ROW_NUMBER() OVER (PARTITION BY target_id ORDER BY taken_at DESC, id DESC) AS n
+		FROM post_metric_snapshots WHERE ` + cond + `) ranked WHERE n = 1`
+}
+
+// rollPostMetrics brings the latest-read rollup up to date with the
+// snapshots just stored (by ID): a snapshot older than the rollup's
+// (a late or replayed read) leaves it as it is.
+func (q *Queries) rollPostMetrics(ctx context.Context, snapshotIDs []string) error {
+	cond, args := q.oneOf("id", snapshotIDs, 0)
+	_, err := q.q.ExecContext(ctx, `INSERT INTO post_metric_latest (`+latestCols+`) `+latestSelect(cond)+`
+		ON CONFLICT (target_id) DO UPDATE SET snapshot_id = excluded.snapshot_id, taken_at = excluded.taken_at,
+		likes = excluded.likes, reposts = excluded.reposts, replies = excluded.replies, quotes = excluded.quotes,
+		views = excluded.views, clicks = excluded.clicks
+		WHERE excluded.taken_at > post_metric_latest.taken_at
+		OR (excluded.taken_at = post_metric_latest.taken_at AND excluded.snapshot_id > post_metric_latest.snapshot_id)`, args...)
+	return wrap("roll post metrics", err)
+}
+
+// rollAccountMetrics folds an unflagged account snapshot into its day:
+// the day's first read if earlier than the one kept, its last if later.
+func (q *Queries) rollAccountMetrics(ctx context.Context, s model.AccountMetricSnapshot) error {
+	const d = "channel_metric_daily"
+	earlier := `(excluded.first_at < ` + d + `.first_at OR (excluded.first_at = ` + d + `.first_at AND excluded.first_id < ` + d + `.first_id))`
+	later := `(excluded.last_at > ` + d + `.last_at OR (excluded.last_at = ` + d + `.last_at AND excluded.last_id > ` + d + `.last_id))`
+	pick := func(cond, col string) string {
+		return col + " = CASE WHEN " + cond + " THEN excluded." + col + " ELSE " + d + "." + col + " END"
+	}
+	_, err := q.q.ExecContext(ctx, `INSERT INTO channel_metric_daily (channel_id, day, workspace_id, first_at, first_id, first_followers,
+		last_at, last_id, last_followers) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (channel_id, day) DO UPDATE SET `+strings.Join([]string{pick(earlier, "first_followers"), pick(earlier, "first_id"),
+		pick(earlier, "first_at"), pick(later, "last_followers"), pick(later, "last_id"), pick(later, "last_at")}, ", "),
+		s.ChannelID, s.TakenAt.UTC().Format(dayLayout), s.WorkspaceID, ts(s.TakenAt), s.ID, countArg(s.Followers),
+		ts(s.TakenAt), s.ID, countArg(s.Followers))
+	return wrap("roll account metrics", err)
+}
+
+// PublishedWithLatest lists a workspace's targets published in [from,
+// to), like PublishedBetween but without their text (PostTexts has it for
+// the few shown), with each one's latest read from the rollup (absent for
+// a target never read). The read carries its ID, time and believable
+// counters; the others are unknown.
+func (q *Queries) PublishedWithLatest(ctx context.Context, workspaceID string, from, to time.Time) ([]PublishedTarget, map[string]model.PostMetricSnapshot, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT t.id, t.post_id, t.channel_id, p.pillar_id, p.labels, t.published_at,
+		l.snapshot_id, l.taken_at, l.likes, l.reposts, l.replies, l.quotes, l.views, l.clicks
+		FROM post_targets t JOIN posts p ON p.id = t.post_id LEFT JOIN post_metric_latest l ON l.target_id = t.id
+		WHERE t.workspace_id = $1 AND t.status = 'published' AND t.published_at >= $2 AND t.published_at < $3
+		ORDER BY t.published_at, t.id`, workspaceID, ts(from), ts(to))
+	if err != nil {
+		return nil, nil, wrap("published with latest", err)
+	}
+	defer rows.Close()
+	var out []PublishedTarget
+	latest := map[string]model.PostMetricSnapshot{}
+	for rows.Next() {
+		var p PublishedTarget
+		var labels string
+		var snapID sql.NullString
+		var s model.PostMetricSnapshot
+		if err := rows.Scan(&p.TargetID, &p.PostID, &p.ChannelID, &p.PillarID, &labels, tm(&p.PublishedAt), &snapID,
+			tm(&s.TakenAt), countScan{&s.Likes}, countScan{&s.Reposts}, countScan{&s.Replies}, countScan{&s.Quotes},
+			countScan{&s.Views}, countScan{&s.Clicks}); err != nil {
+			return nil, nil, wrap("published with latest", err)
+		}
+		if p.Labels = []string{}; labels != "[]" { // most posts have none: no decoding
+			_ = json.Unmarshal([]byte(labels), &p.Labels) // Herald's own JSON
+		}
+		out = append(out, p)
+		if snapID.Valid {
+			s.ID, s.WorkspaceID, s.ChannelID, s.PostID, s.TargetID = snapID.String, workspaceID, p.ChannelID, p.PostID, p.TargetID
+			latest[p.TargetID] = s
+		}
+	}
+	return out, latest, wrap("published with latest", rows.Err())
+}
+
+// AccountSpansRolled is AccountSpans read from the daily rollup: whole UTC
+// days inside [from, to) come from channel_metric_daily, and only the
+// partial days at the edges from raw snapshots, so a year reads about
+// 365 rows per channel whatever the number of reads.
+func (q *Queries) AccountSpansRolled(ctx context.Context, workspaceID string, from, to time.Time) (map[string]AccountSpan, error) {
+	from, to = from.UTC(), to.UTC()
+	firstDay := from.Truncate(24 * time.Hour)
+	if firstDay.Before(from) {
+		firstDay = firstDay.AddDate(0, 0, 1)
+	}
+	lastDay := to.Truncate(24 * time.Hour) // exclusive
+	if !firstDay.Before(lastDay) {
+		return q.AccountSpans(ctx, workspaceID, from, to)
+	}
+	head, err := q.AccountSpans(ctx, workspaceID, from, firstDay)
+	if err != nil {
+		return nil, err
+	}
+	days, err := q.accountDaySpans(ctx, workspaceID, firstDay, lastDay)
+	if err != nil {
+		return nil, err
+	}
+	tail, err := q.AccountSpans(ctx, workspaceID, lastDay, to)
+	if err != nil {
+		return nil, err
+	}
+	// The three parts follow each other in time: a channel's first read is
+	// in the earliest part that has one, its last in the latest.
+	out := map[string]AccountSpan{}
+	for _, part := range []map[string]AccountSpan{head, days, tail} {
+		for id, sp := range part {
+			cur, ok := out[id]
+			if !ok {
+				cur = AccountSpan{ChannelID: id, First: sp.First}
+			}
+			cur.Last = sp.Last
+			out[id] = cur
+		}
+	}
+	return out, nil
+}
+
+// accountDaySpans reads the daily rollup for the UTC days [fromDay,
+// toDay): per channel, the first read of its first day with one and the
+// last read of its last; the days between stay in the index.
+func (q *Queries) accountDaySpans(ctx context.Context, workspaceID string, fromDay, toDay time.Time) (map[string]AccountSpan, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT f.channel_id, f.first_at, f.first_id, f.first_followers, l.last_at, l.last_id, l.last_followers
+		FROM (SELECT channel_id, MIN(day) AS lo, MAX(day) AS hi FROM channel_metric_daily WHERE workspace_id = $1 AND day >= $2 AND day < $3
+			GROUP BY channel_id) r
+		JOIN channel_metric_daily f ON f.channel_id = r.channel_id AND f.day = r.lo
+		JOIN channel_metric_daily l ON l.channel_id = r.channel_id AND l.day = r.hi`,
+		workspaceID, fromDay.Format(dayLayout), toDay.Format(dayLayout))
+	if err != nil {
+		return nil, wrap("account day spans", err)
+	}
+	defer rows.Close()
+	out := map[string]AccountSpan{}
+	for rows.Next() {
+		var ch string
+		var first, last model.AccountMetricSnapshot
+		if err := rows.Scan(&ch, tm(&first.TakenAt), &first.ID, countScan{&first.Followers}, tm(&last.TakenAt), &last.ID,
+			countScan{&last.Followers}); err != nil {
+			return nil, wrap("account day spans", err)
+		}
+		first.WorkspaceID, first.ChannelID, last.WorkspaceID, last.ChannelID = workspaceID, ch, workspaceID, ch
+		out[ch] = AccountSpan{ChannelID: ch, First: first, Last: last}
+	}
+	return out, wrap("account day spans", rows.Err())
+}
+
+// rolledLatest reads the latest-read rollup of these targets.
+func (q *Queries) rolledLatest(ctx context.Context, targetIDs []string) (map[string]model.PostMetricSnapshot, error) {
+	out := map[string]model.PostMetricSnapshot{}
+	if len(targetIDs) == 0 {
+		return out, nil
+	}
+	cond, args := q.oneOf("target_id", targetIDs, 0)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+latestCols+` FROM post_metric_latest WHERE `+cond, args...)
+	if err != nil {
+		return nil, wrap("rolled latest post metrics", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s model.PostMetricSnapshot
+		if err := rows.Scan(&s.TargetID, &s.ID, tm(&s.TakenAt), countScan{&s.Likes}, countScan{&s.Reposts}, countScan{&s.Replies},
+			countScan{&s.Quotes}, countScan{&s.Views}, countScan{&s.Clicks}); err != nil {
+			return nil, wrap("rolled latest post metrics", err)
+		}
+		out[s.TargetID] = s
+	}
+	return out, wrap("rolled latest post metrics", rows.Err())
+}
+
+// PostTexts returns the text of these posts of a workspace.
+func (q *Queries) PostTexts(ctx context.Context, workspaceID string, postIDs []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(postIDs) == 0 {
+		return out, nil
+	}
+	cond, args := q.oneOf("id", postIDs, 1)
+	rows, err := q.q.QueryContext(ctx, `SELECT id, base FROM posts WHERE workspace_id = $1 AND `+cond, append([]any{workspaceID}, args...)...)
+	if err != nil {
+		return nil, wrap("post texts", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, base string
+		if err := rows.Scan(&id, &base); err != nil {
+			return nil, wrap("post texts", err)
+		}
+		out[id] = baseText(base)
+	}
+	return out, wrap("post texts", rows.Err())
+}
