@@ -369,9 +369,15 @@ func TestInboxSettingsAndReportAPI(t *testing.T) {
 		} {
 			h.do(http.MethodPut, in+"/settings", tok, body).wantProblem(t, 400, "validation", field)
 		}
-		st = h.do(http.MethodPut, in+"/settings", tok, map[string]any{"zone": "Europe/Paris", "hours": hours("09:00", "17:30"),
+		// Open all week, so the service-level clock (business time) runs
+		// whenever the test does.
+		var allWeek []any
+		for d := 0; d < 7; d++ {
+			allWeek = append(allWeek, map[string]any{"weekday": d, "from": "00:00", "to": "23:59"})
+		}
+		st = h.do(http.MethodPut, in+"/settings", tok, map[string]any{"zone": "Europe/Paris", "hours": allWeek,
 			"first_response_mins": 60, "warn_before_mins": 15, "escalate_email": "care@example.com"}).want(t, 200)
-		if st.json["hours"].([]any)[0].(map[string]any)["to"] != "17:30" || st.str("escalate_email") != "care@example.com" || st.json["updated_at"] == nil {
+		if st.json["hours"].([]any)[0].(map[string]any)["to"] != "23:59" || st.str("escalate_email") != "care@example.com" || st.json["updated_at"] == nil {
 			t.Fatalf("saved settings: %s", st.body)
 		}
 		if again := h.do(http.MethodGet, in+"/settings", tok, nil).want(t, 200); again.str("zone") != "Europe/Paris" || again.json["first_response_mins"] != float64(60) {

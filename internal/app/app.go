@@ -312,6 +312,7 @@ func (a *App) StartWork(ctx context.Context) error {
 	}
 	if a.Config.HasRole("worker") {
 		a.Publish.Start(ctx)
+		a.Inbox.StartStreams(ctx)
 	}
 	return nil
 }
@@ -319,6 +320,7 @@ func (a *App) StartWork(ctx context.Context) error {
 // StopWork stops what StartWork started, letting running work finish
 // until ctx ends.
 func (a *App) StopWork(ctx context.Context) error {
+	a.Inbox.StopStreams()
 	perr := a.Publish.Stop(ctx)
 	if err := a.Queue.Stop(ctx); err != nil {
 		return err

@@ -130,6 +130,11 @@ func TestE2EBlueskyInbox(t *testing.T) {
 	if rec.Value.Text != "Yes, behind the shop." || rec.Value.Reply == nil || rec.Value.Reply.Parent.URI != made.URI || rec.Value.Reply.Root.URI != root {
 		t.Fatalf("Herald's answer on the PDS: %+v", rec)
 	}
+
+	// Bob deletes his reply: the record is gone from his repo, and the
+	// inbox marks the message deleted at its next deletion check.
+	bob.do("POST", "com.atproto.repo.deleteRecord", nil, map[string]string{"repo": sess.Did, "collection": "app.bsky.feed.post", "rkey": rkeyOf(made.URI)}, nil)
+	e.pollUntilDeleted(made.URI)
 }
 
 func rkeyOf(uri string) string { return uri[strings.LastIndex(uri, "/")+1:] }

@@ -16,6 +16,7 @@ import (
 	"herald/internal/compose"
 	"herald/internal/model"
 	"herald/internal/publish"
+	"herald/internal/store"
 	"herald/internal/testenv"
 )
 
@@ -100,6 +101,33 @@ func (e *env) pollUntil(remoteIDs ...string) map[string]model.InboxMessage {
 	}
 }
 
+// pollUntilDeleted polls with a deletion check due each time until the
+// message with the given network ID is marked deleted.
+func (e *env) pollUntilDeleted(remoteID string) model.InboxMessage {
+	e.t.Helper()
+	ctx := context.Background()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(500 * time.Millisecond) {
+		if err := e.a.Store.InTx(ctx, func(tx *store.Tx) error {
+			return tx.MarkDeletionsChecked(ctx, e.ch.ID, time.Now().Add(-time.Hour))
+		}); err != nil {
+			e.t.Fatal(err)
+		}
+		c, err := e.a.Store.Read().Cursor(ctx, e.ch.ID)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if _, err := e.a.Inbox.PollChannel(ctx, c); err != nil {
+			e.t.Logf("poll: %v", err)
+		}
+		if m := e.messages(remoteID)[remoteID]; !m.DeletedAt.IsZero() {
+			return m
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("after 30s message %s is not marked deleted", remoteID)
+		}
+	}
+}
+
 // waitSent waits for an outbound message to be sent and returns it.
 func (e *env) waitSent(m model.InboxMessage) model.InboxMessage {
 	e.t.Helper()
@@ -173,6 +201,19 @@ func TestE2ENostrInbox(t *testing.T) {
 	// Bob's like and reply count in the post's engagement at the next collection.
 	if n := e.engagementAfterCollecting(); n < 2 {
 		t.Fatalf("engagement %d after bob's like and reply, want at least 2", n)
+	}
+
+	// Bob takes his like back with a NIP-09 deletion request (this relay
+	// refuses requests naming someone else's events; the contract test
+	// covers relays that store them).
+	takeBack := gonostr.Event{Kind: 5, CreatedAt: gonostr.Now(), Tags: gonostr.Tags{{"e", like.ID}, {"k", "7"}}}
+	if err := takeBack.Sign(peer["NOSTR_BOB_SK"]); err != nil {
+		t.Fatal(err)
+	}
+	probe.Publish(t, ctx, takeBack)
+	e.pollUntilDeleted(like.ID)
+	if m := e.messages(reply.ID)[reply.ID]; !m.DeletedAt.IsZero() {
+		t.Fatalf("bob's reply was marked deleted with his like: %+v", m)
 	}
 }
 

@@ -74,6 +74,8 @@ type Service struct {
 	Box *secret.Box
 	// BaseURL is this Herald's address, for links in escalations.
 	BaseURL string
+
+	live *streams // this process's live streams, when started
 }
 
 func (s *Service) now() time.Time {

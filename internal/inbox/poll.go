@@ -142,9 +142,14 @@ func (s *Service) PollChannel(ctx context.Context, c store.PollCursor) (int, err
 		if newest.After(next.Since) {
 			next.Since = newest
 		}
-		if n > 0 {
+		switch {
+		case c.StreamUntil.After(s.now()):
+			// A live stream delivers as things happen; the poll is the
+			// backstop for what arrived while it was down.
+			next.Interval = maxInterval
+		case n > 0:
 			next.Interval = max(minInterval, c.Interval/2)
-		} else {
+		default:
 			next.Interval = min(maxInterval, max(minInterval, c.Interval*3/2))
 		}
 		next.NextAt = next.NextAt.Add(next.Interval)
@@ -166,46 +171,62 @@ func (s *Service) PollChannel(ctx context.Context, c store.PollCursor) (int, err
 // pollOnce reads and ingests, returning the new messages and the newest
 // time seen.
 func (s *Service) pollOnce(ctx context.Context, c store.PollCursor) (int, time.Time, error) {
-	accts, err := s.Channels.Accounts(ctx, []string{c.ChannelID})
+	rc, err := s.readContext(ctx, c.ChannelID)
 	if err != nil {
 		return 0, time.Time{}, err
 	}
-	ar := accts[c.ChannelID]
-	if ar.Err != nil {
-		return 0, time.Time{}, ar.Err
-	}
-	p, err := s.Channels.Provider(ar.Channel.Network)
-	if err != nil {
-		return 0, time.Time{}, err
-	}
+	ar, p, own, posts := rc.ar, rc.p, rc.own, rc.posts
 	reader, ok := p.(provider.InteractionReader)
 	if !ok {
 		return 0, time.Time{}, fmt.Errorf("%s channels cannot be read", ar.Channel.Network)
-	}
-	refs, err := s.Store.Read().ChannelPublished(ctx, c.ChannelID, s.now().Add(-ownWindow))
-	if err != nil {
-		return 0, time.Time{}, err
-	}
-	own := map[string]OwnPost{}
-	var posts []provider.RemotePost
-	for _, r := range refs {
-		for _, seg := range r.Segments {
-			own[seg.ID] = OwnPost{PostID: r.PostID, Text: r.Text, URL: seg.URL}
-			posts = append(posts, provider.RemotePost{ID: seg.ID, URL: seg.URL, Extra: seg.Extra, PublishedAt: seg.PublishedAt})
-		}
 	}
 	items, err := reader.Interactions(ctx, ar.Account, c.Since.Add(-overlap), posts)
 	if err != nil {
 		return 0, time.Time{}, err
 	}
+	gone := s.deletions(ctx, c, p, ar.Account)
 	var newest time.Time
 	for _, it := range items {
 		if it.CreatedAt.After(newest) && !it.CreatedAt.After(s.now()) {
 			newest = it.CreatedAt
 		}
 	}
-	res, err := s.Ingest(ctx, Batch{Channel: ar.Channel, Items: items, Own: own})
+	res, err := s.Ingest(ctx, Batch{Channel: ar.Channel, Items: append(items, gone...), Own: own})
 	return res.New, newest, err
+}
+
+// readContext is what reading a channel needs: its account, connector,
+// and the recent posts whose replies count as comments.
+type readContext struct {
+	ar    channel.AccountRead
+	p     provider.Provider
+	own   map[string]OwnPost
+	posts []provider.RemotePost
+}
+
+func (s *Service) readContext(ctx context.Context, channelID string) (readContext, error) {
+	accts, err := s.Channels.Accounts(ctx, []string{channelID})
+	if err != nil {
+		return readContext{}, err
+	}
+	rc := readContext{ar: accts[channelID], own: map[string]OwnPost{}}
+	if rc.ar.Err != nil {
+		return rc, rc.ar.Err
+	}
+	if rc.p, err = s.Channels.Provider(rc.ar.Channel.Network); err != nil {
+		return rc, err
+	}
+	refs, err := s.Store.Read().ChannelPublished(ctx, channelID, s.now().Add(-ownWindow))
+	if err != nil {
+		return rc, err
+	}
+	for _, r := range refs {
+		for _, seg := range r.Segments {
+			rc.own[seg.ID] = OwnPost{PostID: r.PostID, Text: r.Text, URL: seg.URL}
+			rc.posts = append(rc.posts, provider.RemotePost{ID: seg.ID, URL: seg.URL, Extra: seg.Extra, PublishedAt: seg.PublishedAt})
+		}
+	}
+	return rc, nil
 }
 
 // pollError is what the channel's inbox status shows about a failed poll.

@@ -10,7 +10,7 @@ import (
 )
 
 // buildReport sums the report rows overall, per person and per channel.
-func buildReport(rows []store.ReportRow, st model.InboxSettings, from, to, now time.Time) Report {
+func buildReport(rows []store.ReportRow, st model.InboxSettings, hours businessHours, from, to, now time.Time) Report {
 	r := Report{From: from, To: to}
 	var first, res []time.Duration
 	people, chans := map[string]*lineAcc{}, map[string]*lineAcc{}
@@ -26,7 +26,7 @@ func buildReport(rows []store.ReportRow, st model.InboxSettings, from, to, now t
 			r.Resolved++
 			res = append(res, rs)
 		}
-		if breached(row, st, now) {
+		if breached(row, st, hours, now) {
 			r.Breached++
 		}
 		for _, m := range []struct {
@@ -55,16 +55,17 @@ func span(a, b time.Time) time.Duration {
 }
 
 // breached reports whether a conversation missed its first-response
-// target (answered late, or still waiting past it).
-func breached(row store.ReportRow, st model.InboxSettings, now time.Time) bool {
+// target (answered late, or still waiting past it) in business time.
+func breached(row store.ReportRow, st model.InboxSettings, hours businessHours, now time.Time) bool {
 	if st.FirstResponseMins == 0 || row.FirstInboundAt.IsZero() {
 		return false
 	}
 	target := time.Duration(st.FirstResponseMins) * time.Minute
+	end := now
 	if !row.FirstResponseAt.IsZero() {
-		return row.FirstResponseAt.Sub(row.FirstInboundAt) > target
+		end = row.FirstResponseAt
 	}
-	return now.Sub(row.FirstInboundAt) > target
+	return hours.elapsed(row.FirstInboundAt, end) > target
 }
 
 type lineAcc struct {

@@ -9,8 +9,6 @@ import (
 	"regexp/syntax"
 	"slices"
 	"strings"
-	"sync"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -312,42 +310,6 @@ func edge(text string, at int, w string, start bool) bool {
 
 func wordRune(r rune) bool {
 	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
-}
-
-// businessHours are a workspace's opening hours; none set means always
-// open.
-type businessHours struct {
-	loc   *time.Location
-	spans []model.BusinessHours
-}
-
-var zones sync.Map // name → *time.Location, loaded once per process
-
-func openingHours(st model.InboxSettings, log *slog.Logger) businessHours {
-	h := businessHours{loc: time.UTC, spans: st.Hours}
-	if z, ok := zones.Load(st.Zone); ok {
-		h.loc = z.(*time.Location)
-	} else if loc, err := time.LoadLocation(st.Zone); err == nil {
-		zones.Store(st.Zone, loc)
-		h.loc = loc
-	} else {
-		log.Warn("inbox business hours: unknown zone, using UTC", "zone", st.Zone)
-	}
-	return h
-}
-
-func (h businessHours) inside(t time.Time) bool {
-	if len(h.spans) == 0 {
-		return true
-	}
-	lt := t.In(h.loc)
-	wd, mins := int(lt.Weekday()), lt.Hour()*60+lt.Minute()
-	for _, s := range h.spans {
-		if s.Weekday == wd && mins >= s.From && mins < s.To {
-			return true
-		}
-	}
-	return false
 }
 
 // patternError words a regular expression that does not compile, with

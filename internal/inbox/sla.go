@@ -42,10 +42,12 @@ func SLAPeriodic() *river.PeriodicJob {
 		func() (river.JobArgs, *river.InsertOpts) { return SLAArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
 }
 
-// WarnSLA tells people, once per wait, about open conversations whose
-// first-response target is near (warn_before_mins ahead) or passed: the
-// assignee, or the workspace's Owners, Admins and Managers when nobody
-// is assigned. It reports how many conversations were flagged.
+// WarnSLA tells people, once each, about open conversations whose
+// first-response target (once per wait) or resolution target is near
+// (warn_before_mins ahead) or passed, counting business hours when the
+// workspace has set them: the assignee, or the workspace's Owners, Admins
+// and Managers when nobody is assigned. It reports how many warnings went
+// out.
 func (s *Service) WarnSLA(ctx context.Context) (int, error) {
 	if s.Notify == nil {
 		return 0, nil
@@ -56,29 +58,70 @@ func (s *Service) WarnSLA(ctx context.Context) (int, error) {
 	}
 	now, n := s.now(), 0
 	for _, st := range all {
-		target := time.Duration(st.FirstResponseMins) * time.Minute
-		warn := max(target-time.Duration(st.WarnBeforeMins)*time.Minute, 0)
-		convs, err := s.Store.Read().AwaitingConversations(ctx, st.WorkspaceID, now.Add(-warn))
-		if err != nil {
-			return n, err
-		}
-		for _, c := range convs {
-			ok, err := s.warn(ctx, c, target, now)
+		hours := openingHours(st, s.log())
+		before := time.Duration(st.WarnBeforeMins) * time.Minute
+		for _, l := range []level{firstResponse(st), resolution(st)} {
+			if l.target <= 0 {
+				continue
+			}
+			warn := max(l.target-before, 0)
+			// Business time never runs faster than the clock, so the
+			// conversations started warn ago by the clock include every
+			// one due.
+			convs, err := l.list(s.Store.Read(), ctx, st.WorkspaceID, now.Add(-warn))
 			if err != nil {
 				return n, err
 			}
-			if ok {
-				n++
+			for _, c := range convs {
+				start := l.start(c)
+				if hours.due(start, warn).After(now) {
+					continue
+				}
+				ok, err := s.warn(ctx, c, l, start, hours.due(start, l.target), now)
+				if err != nil {
+					return n, err
+				}
+				if ok {
+					n++
+				}
 			}
 		}
 	}
 	return n, nil
 }
 
-func (s *Service) warn(ctx context.Context, c model.Conversation, target time.Duration, now time.Time) (bool, error) {
+// level is one service-level target and how its warnings are found and
+// recorded.
+type level struct {
+	name   string // "first-response", "resolution"
+	target time.Duration
+	list   func(q *store.Queries, ctx context.Context, workspaceID string, before time.Time) ([]model.Conversation, error)
+	start  func(c model.Conversation) time.Time
+	mark   func(ctx context.Context, tx *store.Tx, id string, now time.Time) (bool, error)
+}
+
+func firstResponse(st model.InboxSettings) level {
+	return level{name: "first-response", target: time.Duration(st.FirstResponseMins) * time.Minute,
+		list:  (*store.Queries).AwaitingConversations,
+		start: func(c model.Conversation) time.Time { return c.AwaitingSince },
+		mark: func(ctx context.Context, tx *store.Tx, id string, now time.Time) (bool, error) {
+			return tx.MarkSLAWarned(ctx, id, now)
+		}}
+}
+
+func resolution(st model.InboxSettings) level {
+	return level{name: "resolution", target: time.Duration(st.ResolutionMins) * time.Minute,
+		list:  (*store.Queries).UnresolvedConversations,
+		start: func(c model.Conversation) time.Time { return c.FirstInboundAt },
+		mark: func(ctx context.Context, tx *store.Tx, id string, now time.Time) (bool, error) {
+			return tx.MarkResolutionWarned(ctx, id, now)
+		}}
+}
+
+func (s *Service) warn(ctx context.Context, c model.Conversation, l level, start, due, now time.Time) (bool, error) {
 	var told bool
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
-		ok, err := tx.MarkSLAWarned(ctx, c.ID, now)
+		ok, err := l.mark(ctx, tx, c.ID, now)
 		if err != nil || !ok {
 			return err
 		}
@@ -96,15 +139,22 @@ func (s *Service) warn(ctx context.Context, c model.Conversation, target time.Du
 				}
 			}
 		}
-		due := c.AwaitingSince.Add(target)
-		text := fmt.Sprintf("A conversation has waited since %s; its first-response target is %s", c.AwaitingSince.Format("2 Jan 15:04 MST"),
-			due.Format("2 Jan 15:04 MST"))
-		if due.Before(now) {
-			text = fmt.Sprintf("A conversation missed its first-response target (%s); it has waited since %s", due.Format("2 Jan 15:04 MST"),
-				c.AwaitingSince.Format("2 Jan 15:04 MST"))
+		const layout = "2 Jan 15:04 MST"
+		subject, text := "A conversation waits for an answer", fmt.Sprintf("A conversation has waited since %s; its first-response target is %s",
+			start.Format(layout), due.Format(layout))
+		switch {
+		case l.name == "resolution" && due.Before(now):
+			subject, text = "A conversation is still open", fmt.Sprintf("A conversation opened %s missed its resolution target (%s)",
+				start.Format(layout), due.Format(layout))
+		case l.name == "resolution":
+			subject, text = "A conversation is still open", fmt.Sprintf("A conversation opened %s should be resolved by %s",
+				start.Format(layout), due.Format(layout))
+		case due.Before(now):
+			text = fmt.Sprintf("A conversation missed its first-response target (%s); it has waited since %s", due.Format(layout),
+				start.Format(layout))
 		}
 		return s.Notify.Tell(ctx, tx, notify.Message{Kind: model.NotifyInboxSLA, WorkspaceID: c.WorkspaceID, UserIDs: people,
-			Subject: "A conversation waits for an answer", Text: text, Link: "/w/" + c.WorkspaceID + "/inbox/" + c.ID})
+			Subject: subject, Text: text, Link: "/w/" + c.WorkspaceID + "/inbox/" + c.ID})
 	})
 	return told, err
 }

@@ -251,5 +251,5 @@ func (s *Service) TeamReport(ctx context.Context, a model.Actor, workspaceID str
 	if err != nil {
 		return Report{}, err
 	}
-	return buildReport(rows, st, from, to, s.now()), nil
+	return buildReport(rows, st, openingHours(st, s.log()), from, to, s.now()), nil
 }

@@ -56,6 +56,21 @@ func TestServiceLevels(t *testing.T) {
 		if len(notes) != 1 || notes[0].Kind != model.NotifyInboxSLA {
 			t.Fatalf("owner's notifications: %+v", notes)
 		}
+		// A 30-minute resolution target warns 10 minutes ahead: the
+		// 45-minute-old conversation, once.
+		if _, err := e.a.Inbox.SaveSettings(ctx, e.owner, e.ws, model.InboxSettings{Zone: "Europe/Paris", FirstResponseMins: 60,
+			ResolutionMins: 30, WarnBeforeMins: 10}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := e.a.Inbox.WarnSLA(ctx); err != nil || n != 1 {
+			t.Fatalf("resolution warnings: %d, %v (want the 45-minute-old one only)", n, err)
+		}
+		if n, _ := e.a.Inbox.WarnSLA(ctx); n != 0 {
+			t.Fatalf("resolution warned %d again", n)
+		}
+		if notes, _ = e.a.Notify.List(ctx, e.owner, false, "", 10); len(notes) != 2 || !strings.Contains(notes[0].Text+notes[1].Text, "resolution target") {
+			t.Fatalf("owner's notifications after the resolution warning: %+v", notes)
+		}
 		r, err := e.a.Inbox.TeamReport(ctx, e.owner, e.ws, now.Add(-24*time.Hour), now.Add(time.Hour))
 		if err != nil {
 			t.Fatal(err)

@@ -108,6 +108,24 @@ type InteractionReader interface {
 	Interactions(ctx context.Context, acct Account, since time.Time, posts []RemotePost) ([]Interaction, error)
 }
 
+// InteractionStreamer holds a live connection that delivers interactions
+// as the network pushes them (a Nostr subscription), in small batches. It
+// returns nil when ctx ends and an error when the stream breaks; the
+// caller starts it again. Polling stays the backstop for whatever arrived
+// while no stream was open.
+type InteractionStreamer interface {
+	StreamInteractions(ctx context.Context, acct Account, since time.Time, posts []RemotePost, deliver func([]Interaction) error) error
+}
+
+// DeletionChecker tells which stored interactions their authors have
+// deleted, for networks whose reads do not report deletions themselves (a
+// Nostr deletion request is an event of its own; a deleted Bluesky record
+// simply stops being listed). It returns the IDs found deleted; an item it
+// could not check is left out, never reported deleted.
+type DeletionChecker interface {
+	Deleted(ctx context.Context, acct Account, items []Interaction) ([]string, error)
+}
+
 // Replier answers a post or comment.
 type Replier interface {
 	Reply(ctx context.Context, acct Account, parent Interaction, text string) (RemotePost, error)

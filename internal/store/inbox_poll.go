@@ -58,6 +58,7 @@ type PollCursor struct {
 	LastOKAt    time.Time
 	LastError   string
 	Failures    int
+	StreamUntil time.Time // a live stream's lease, zero when none
 }
 
 // EnsureCursors starts a cursor, reading from since, for each of the
@@ -74,7 +75,8 @@ func (q *Queries) EnsureCursors(ctx context.Context, channelIDs []string, since 
 
 // DueCursors lists the cursors whose next poll is due, oldest first.
 func (q *Queries) DueCursors(ctx context.Context, now time.Time, limit int) ([]PollCursor, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT c.channel_id, ch.workspace_id, c.since, c.interval_s, c.next_at, c.last_ok_at, c.last_error, c.failures
+	rows, err := q.q.QueryContext(ctx, `SELECT c.channel_id, ch.workspace_id, c.since, c.interval_s, c.next_at, c.last_ok_at, c.last_error, c.failures,
+		c.stream_until
 		FROM inbox_cursors c JOIN channels ch ON ch.id = c.channel_id WHERE c.next_at <= $1 ORDER BY c.next_at LIMIT $2`, ts(now), limit)
 	if err != nil {
 		return nil, wrap("due cursors", err)
@@ -84,7 +86,8 @@ func (q *Queries) DueCursors(ctx context.Context, now time.Time, limit int) ([]P
 	for rows.Next() {
 		var c PollCursor
 		var secs int
-		if err := rows.Scan(&c.ChannelID, &c.WorkspaceID, tm(&c.Since), &secs, tm(&c.NextAt), tm(&c.LastOKAt), &c.LastError, &c.Failures); err != nil {
+		if err := rows.Scan(&c.ChannelID, &c.WorkspaceID, tm(&c.Since), &secs, tm(&c.NextAt), tm(&c.LastOKAt), &c.LastError, &c.Failures,
+			tm(&c.StreamUntil)); err != nil {
 			return nil, wrap("due cursors", err)
 		}
 		c.Interval = time.Duration(secs) * time.Second
@@ -112,9 +115,10 @@ func (q *Queries) SaveCursor(ctx context.Context, c PollCursor) error {
 func (q *Queries) Cursor(ctx context.Context, channelID string) (PollCursor, error) {
 	var c PollCursor
 	var secs int
-	err := q.q.QueryRowContext(ctx, `SELECT c.channel_id, ch.workspace_id, c.since, c.interval_s, c.next_at, c.last_ok_at, c.last_error, c.failures
+	err := q.q.QueryRowContext(ctx, `SELECT c.channel_id, ch.workspace_id, c.since, c.interval_s, c.next_at, c.last_ok_at, c.last_error, c.failures,
+		c.stream_until
 		FROM inbox_cursors c JOIN channels ch ON ch.id = c.channel_id WHERE c.channel_id = $1`, channelID).Scan(&c.ChannelID, &c.WorkspaceID,
-		tm(&c.Since), &secs, tm(&c.NextAt), tm(&c.LastOKAt), &c.LastError, &c.Failures)
+		tm(&c.Since), &secs, tm(&c.NextAt), tm(&c.LastOKAt), &c.LastError, &c.Failures, tm(&c.StreamUntil))
 	c.Interval = time.Duration(secs) * time.Second
 	return c, wrap("cursor", err)
 }
@@ -140,4 +144,61 @@ func (q *Queries) ActiveChannelIDs(ctx context.Context, networks []string) ([]st
 		out = append(out, id)
 	}
 	return out, wrap("active channels", rows.Err())
+}
+
+// DeletionsCheckedAt is when the inbox last asked the channel's network
+// which stored messages were deleted (zero for never).
+func (q *Queries) DeletionsCheckedAt(ctx context.Context, channelID string) (time.Time, error) {
+	var at time.Time
+	err := q.q.QueryRowContext(ctx, `SELECT deletions_checked_at FROM inbox_cursors WHERE channel_id = $1`, channelID).Scan(tm(&at))
+	return at, wrap("deletions checked at", err)
+}
+
+// MarkDeletionsChecked records a deletion check of the channel.
+func (q *Queries) MarkDeletionsChecked(ctx context.Context, channelID string, at time.Time) error {
+	return q.execOne(ctx, "mark deletions checked", `UPDATE inbox_cursors SET deletions_checked_at = $1 WHERE channel_id = $2`, ts(at), channelID)
+}
+
+// DeletionCandidate is a stored inbound message that its author may have
+// deleted since.
+type DeletionCandidate struct {
+	RemoteID, AuthorRemoteID string
+}
+
+// DeletionCandidates lists the channel's newest inbound messages received
+// since a time that are not known to be deleted. It goes through the
+// workspace's (workspace_id, received_at) index rather than asking every
+// ingested message to maintain one more.
+func (q *Queries) DeletionCandidates(ctx context.Context, workspaceID, channelID string, since time.Time, limit int) ([]DeletionCandidate, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT remote_id, author_remote_id FROM inbox_messages WHERE workspace_id = $1 AND received_at >= $2
+		AND channel_id = $3 AND direction = 'in' AND deleted_at IS NULL ORDER BY received_at DESC, id DESC LIMIT $4`,
+		workspaceID, ts(since), channelID, limit)
+	if err != nil {
+		return nil, wrap("deletion candidates", err)
+	}
+	defer rows.Close()
+	var out []DeletionCandidate
+	for rows.Next() {
+		var c DeletionCandidate
+		if err := rows.Scan(&c.RemoteID, &c.AuthorRemoteID); err != nil {
+			return nil, wrap("deletion candidates", err)
+		}
+		out = append(out, c)
+	}
+	return out, wrap("deletion candidates", rows.Err())
+}
+
+// ClaimStream takes or renews the lease on a channel's live stream for
+// owner; false when another process holds an unexpired one.
+func (q *Queries) ClaimStream(ctx context.Context, channelID, owner string, now, until time.Time) (bool, error) {
+	n, err := q.exec(ctx, "claim stream", `UPDATE inbox_cursors SET stream_owner = $1, stream_until = $2 WHERE channel_id = $3
+		AND (stream_until IS NULL OR stream_until < $4 OR stream_owner = $1)`, owner, ts(until), channelID, ts(now))
+	return n == 1, err
+}
+
+// ReleaseStream gives up owner's lease on a channel's live stream.
+func (q *Queries) ReleaseStream(ctx context.Context, channelID, owner string) error {
+	_, err := q.exec(ctx, "release stream", `UPDATE inbox_cursors SET stream_owner = '', stream_until = NULL
+		WHERE channel_id = $1 AND stream_owner = $2`, channelID, owner)
+	return err
 }

@@ -143,10 +143,40 @@ func (q *Queries) MarkSLAWarned(ctx context.Context, id string, now time.Time) (
 	return n == 1, err
 }
 
+// UnresolvedConversations lists open conversations that started before a
+// time and were not yet warned about their resolution target.
+func (q *Queries) UnresolvedConversations(ctx context.Context, workspaceID string, before time.Time) ([]model.Conversation, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT `+conversationCols+` FROM conversations WHERE workspace_id = $1 AND status = 'open'
+		AND first_inbound_at IS NOT NULL AND first_inbound_at <= $2 AND resolution_warned_at IS NULL ORDER BY first_inbound_at LIMIT 500`,
+		workspaceID, ts(before))
+	if err != nil {
+		return nil, wrap("unresolved conversations", err)
+	}
+	defer rows.Close()
+	var out []model.Conversation
+	for rows.Next() {
+		c, err := scanConversation(rows)
+		if err != nil {
+			return nil, wrap("unresolved conversations", err)
+		}
+		out = append(out, c)
+	}
+	return out, wrap("unresolved conversations", rows.Err())
+}
+
+// MarkResolutionWarned records the resolution warning; false when it was
+// already given.
+func (q *Queries) MarkResolutionWarned(ctx context.Context, id string, now time.Time) (bool, error) {
+	n, err := q.exec(ctx, "mark resolution warned", `UPDATE conversations SET resolution_warned_at = $1 WHERE id = $2
+		AND resolution_warned_at IS NULL`, ts(now), id)
+	return n == 1, err
+}
+
 // WorkspacesWithTargets lists the workspaces that set a first-response
-// target.
+// or resolution target.
 func (q *Queries) WorkspacesWithTargets(ctx context.Context) ([]InboxSettings, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT workspace_id FROM inbox_settings WHERE first_response_mins > 0 ORDER BY workspace_id`)
+	rows, err := q.q.QueryContext(ctx, `SELECT workspace_id FROM inbox_settings WHERE first_response_mins > 0 OR resolution_mins > 0
+		ORDER BY workspace_id`)
 	if err != nil {
 		return nil, wrap("workspaces with targets", err)
 	}

@@ -95,6 +95,9 @@ func newFakeServer() *fakeServer {
 	mux.HandleFunc("POST /api/v1/statuses/{id}/favourite", f.auth(f.react("favourite")))
 	mux.HandleFunc("POST /api/v1/statuses/{id}/reblog", f.auth(f.react("reblog")))
 	mux.HandleFunc("GET /api/v1/notifications", f.auth(f.notifications))
+	mux.HandleFunc("GET /api/v1/notifications/{id}", f.auth(f.getNotification))
+	mux.HandleFunc("GET /api/v1/streaming/user/notification", f.auth(f.streamNotifications))
+	mux.HandleFunc("POST /api/v1/statuses/{id}/unfavourite", f.auth(f.unfavourite))
 	f.Server = httptest.NewServer(f.rateLimit(mux))
 	return f
 }

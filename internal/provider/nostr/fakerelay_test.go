@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,6 +45,15 @@ type fakeRelay struct {
 	auth      bool
 	allowed   map[string]bool // pubkeys allowed to authenticate
 	maxLength int             // NIP-11 limitation.max_content_length
+	live      []*liveSub      // open subscriptions, sent new matching events (NIP-01)
+}
+
+// liveSub is a REQ left open after EOSE.
+type liveSub struct {
+	ctx     context.Context
+	c       *websocket.Conn
+	id      string
+	filters gonostr.Filters
 }
 
 func newFakeRelay(t *testing.T) *fakeRelay {
@@ -114,6 +124,9 @@ func (r *fakeRelay) serve(w http.ResponseWriter, req *http.Request) {
 				r.send(ctx, c, &gonostr.EventEnvelope{SubscriptionID: &sub, Event: ev})
 			}
 			r.send(ctx, c, ptr(gonostr.EOSEEnvelope(env.SubscriptionID)))
+			r.mu.Lock()
+			r.live = append(r.live, &liveSub{ctx: ctx, c: c, id: env.SubscriptionID, filters: env.Filters})
+			r.mu.Unlock()
 		case *gonostr.AuthEnvelope:
 			ev := env.Event
 			ok, _ := ev.CheckSignature()
@@ -127,6 +140,9 @@ func (r *fakeRelay) serve(w http.ResponseWriter, req *http.Request) {
 				r.send(ctx, c, &gonostr.OKEnvelope{EventID: ev.ID, OK: true})
 			}
 		case *gonostr.CloseEnvelope:
+			r.mu.Lock()
+			r.live = slices.DeleteFunc(r.live, func(l *liveSub) bool { return l.c == c && l.id == string(*env) })
+			r.mu.Unlock()
 		}
 	}
 }
@@ -165,6 +181,7 @@ func (r *fakeRelay) event(ev gonostr.Event, authed string) (ok bool, reason stri
 		}
 	}
 	r.events = append(r.events, ev)
+	r.broadcast(ev)
 	if ev.Kind == gonostr.KindDeletion {
 		for _, t := range ev.Tags.GetAll([]string{"e", ""}) {
 			for _, have := range r.events {
@@ -225,4 +242,18 @@ func (r *fakeRelay) put(ev gonostr.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = append(r.events, ev)
+	r.broadcast(ev)
+}
+
+// broadcast sends a new event to the open subscriptions it matches; the
+// caller holds r.mu. Connections that ended are forgotten.
+func (r *fakeRelay) broadcast(ev gonostr.Event) {
+	r.live = slices.DeleteFunc(r.live, func(l *liveSub) bool { return l.ctx.Err() != nil })
+	for _, l := range r.live {
+		if l.filters.Match(&ev) {
+			id := l.id
+			b, _ := (&gonostr.EventEnvelope{SubscriptionID: &id, Event: ev}).MarshalJSON()
+			l.c.Write(l.ctx, websocket.MessageText, b)
+		}
+	}
 }

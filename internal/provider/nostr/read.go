@@ -24,14 +24,7 @@ const maxIDsPerFilter = 100
 // account (p tags, which replies and reactions to any own note also carry).
 // Own events are left out: they include the thread's own segments.
 func (p *Provider) Interactions(ctx context.Context, acct provider.Account, since time.Time, posts []provider.RemotePost) ([]provider.Interaction, error) {
-	ts := gonostr.Timestamp(since.Unix())
-	kinds := []int{gonostr.KindTextNote, gonostr.KindRepost, gonostr.KindReaction, gonostr.KindGenericRepost}
-	filters := gonostr.Filters{{Kinds: kinds, Tags: gonostr.TagMap{"p": {acct.RemoteID}}, Since: &ts}}
-	ids := postIDs(posts)
-	for _, chunk := range chunks(ids) {
-		filters = append(filters, gonostr.Filter{Kinds: kinds, Tags: gonostr.TagMap{"e": chunk}, Since: &ts})
-	}
-	evs, rs, err := p.query(ctx, acct, "read interactions", filters)
+	evs, rs, err := p.query(ctx, acct, "read interactions", interactionFilters(acct, since, posts))
 	if err != nil {
 		return nil, err
 	}
@@ -45,6 +38,18 @@ func (p *Provider) Interactions(ctx context.Context, acct provider.Account, sinc
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt.Before(out[j].CreatedAt) })
 	return out, nil
+}
+
+// interactionFilters ask for replies, reactions and reposts of the given
+// notes and for notes that tag the account.
+func interactionFilters(acct provider.Account, since time.Time, posts []provider.RemotePost) gonostr.Filters {
+	ts := gonostr.Timestamp(since.Unix())
+	kinds := []int{gonostr.KindTextNote, gonostr.KindRepost, gonostr.KindReaction, gonostr.KindGenericRepost}
+	filters := gonostr.Filters{{Kinds: kinds, Tags: gonostr.TagMap{"p": {acct.RemoteID}}, Since: &ts}}
+	for _, chunk := range chunks(postIDs(posts)) {
+		filters = append(filters, gonostr.Filter{Kinds: kinds, Tags: gonostr.TagMap{"e": chunk}, Since: &ts})
+	}
+	return filters
 }
 
 // interaction maps an event to Herald's terms.

@@ -1,0 +1,215 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"herald/internal/platform/ids"
+	"herald/internal/provider"
+	"herald/internal/store"
+)
+
+// Live streams: for networks that push new interactions (Nostr), one
+// process per channel keeps a connection open and stores what arrives
+// within a second. A lease in the channel's cursor row makes sure only one
+// process streams a channel; polling goes on at its slowest pace as the
+// backstop for whatever arrived while no stream was open.
+const (
+	streamLease   = 90 * time.Second
+	streamRenew   = 30 * time.Second
+	streamRefresh = 10 * time.Minute // start again, to follow newly published posts
+	streamRetry   = 30 * time.Second
+)
+
+// streams are the live streams this process runs.
+type streams struct {
+	owner   string
+	mu      sync.Mutex
+	running map[string]context.CancelFunc
+	wg      sync.WaitGroup
+	stop    context.CancelFunc
+	done    chan struct{}
+	wake    chan struct{}
+}
+
+// StartStreams starts keeping live streams for the channels whose network
+// pushes interactions; StopStreams ends them.
+func (s *Service) StartStreams(ctx context.Context) {
+	if s.live != nil || s.Channels == nil || s.Registry == nil || len(s.streamers()) == 0 {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	st := &streams{owner: ids.New(), running: map[string]context.CancelFunc{}, stop: cancel, done: make(chan struct{}),
+		wake: make(chan struct{}, 1)}
+	s.live = st
+	go s.streamLoop(ctx, st)
+}
+
+// StopStreams ends this process's live streams and gives up their leases,
+// so another process can take them over at once.
+func (s *Service) StopStreams() {
+	st := s.live
+	if st == nil {
+		return
+	}
+	st.stop()
+	<-st.done
+	st.wg.Wait()
+	s.live = nil
+}
+
+// WakeStreams makes this process look for channels to stream now rather
+// than at its next round (after a channel is connected, say).
+func (s *Service) WakeStreams() {
+	if st := s.live; st != nil {
+		select {
+		case st.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Streaming reports whether this process streams the channel now.
+func (s *Service) Streaming(channelID string) bool {
+	st := s.live
+	if st == nil {
+		return false
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.running[channelID] != nil
+}
+
+// streamers are the networks whose connectors stream interactions.
+func (s *Service) streamers() []string {
+	var out []string
+	for _, p := range s.Registry.All() {
+		if _, ok := p.(provider.InteractionStreamer); ok {
+			out = append(out, string(p.Info().Network))
+		}
+	}
+	return out
+}
+
+func (s *Service) streamLoop(ctx context.Context, st *streams) {
+	defer close(st.done)
+	tick := time.NewTicker(streamRenew)
+	defer tick.Stop()
+	for {
+		if err := s.streamRound(ctx, st); err != nil && ctx.Err() == nil {
+			s.log().Warn("inbox streams", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-st.wake:
+		}
+	}
+}
+
+// streamRound renews the leases of running streams, starts streams for
+// channels nobody streams, and ends those of channels that are gone.
+func (s *Service) streamRound(ctx context.Context, st *streams) error {
+	now := s.now()
+	chans, err := s.Store.Read().ActiveChannelIDs(ctx, s.streamers())
+	if err != nil {
+		return err
+	}
+	if err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		return tx.EnsureCursors(ctx, chans, now.Add(-backfill), minInterval, now)
+	}); err != nil {
+		return err
+	}
+	active := map[string]bool{}
+	for _, id := range chans {
+		active[id] = true
+		var won bool
+		if err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			won, err = tx.ClaimStream(ctx, id, st.owner, now, now.Add(streamLease))
+			return err
+		}); err != nil {
+			return err
+		}
+		st.mu.Lock()
+		cancel := st.running[id]
+		switch {
+		case won && cancel == nil:
+			sctx, c := context.WithCancel(ctx)
+			st.running[id] = c
+			st.wg.Add(1)
+			go s.streamChannel(sctx, st, id)
+		case !won && cancel != nil:
+			cancel() // another process holds the lease now
+			delete(st.running, id)
+		}
+		st.mu.Unlock()
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for id, cancel := range st.running {
+		if !active[id] {
+			cancel()
+			delete(st.running, id)
+		}
+	}
+	return nil
+}
+
+// streamChannel streams one channel until ctx ends, starting again after
+// a break or every streamRefresh, and gives up the lease at the end.
+func (s *Service) streamChannel(ctx context.Context, st *streams, channelID string) {
+	defer st.wg.Done()
+	defer func() {
+		rctx := context.WithoutCancel(ctx)
+		if err := s.Store.InTx(rctx, func(tx *store.Tx) error {
+			return tx.ReleaseStream(rctx, channelID, st.owner)
+		}); err != nil {
+			s.log().Warn("inbox stream: release", "channel", channelID, "err", err)
+		}
+	}()
+	failures := 0
+	for ctx.Err() == nil {
+		began := time.Now()
+		err := s.streamOnce(ctx, channelID)
+		if time.Since(began) > time.Minute {
+			failures = 0 // it streamed a while: a fresh break, not a server that refuses
+		}
+		if err == nil && time.Since(began) > time.Second {
+			continue // refreshed after streamRefresh
+		}
+		if err != nil && ctx.Err() == nil {
+			s.log().Warn("inbox stream", "channel", channelID, "err", err)
+		}
+		// A server that refuses streams (some disable them) is asked again
+		// less and less often; polling covers the channel meanwhile.
+		wait := min(streamRetry<<min(failures, 5), maxInterval)
+		failures++
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+	}
+}
+
+// streamOnce holds one stream for up to streamRefresh, storing each batch
+// as it arrives.
+func (s *Service) streamOnce(ctx context.Context, channelID string) error {
+	rc, err := s.readContext(ctx, channelID)
+	if err != nil {
+		return err
+	}
+	streamer, ok := rc.p.(provider.InteractionStreamer)
+	if !ok {
+		return errors.New("inbox: " + string(rc.ar.Channel.Network) + " channels do not stream")
+	}
+	sctx, cancel := context.WithTimeout(ctx, streamRefresh)
+	defer cancel()
+	return streamer.StreamInteractions(sctx, rc.ar.Account, s.now().Add(-overlap), rc.posts, func(items []provider.Interaction) error {
+		_, err := s.Ingest(ctx, Batch{Channel: rc.ar.Channel, Items: items, Own: rc.own})
+		return err
+	})
+}
