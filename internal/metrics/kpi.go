@@ -77,6 +77,7 @@ type Overview struct {
 	ByChannel         map[string]KPIs
 	ByPillar          map[string]KPIs // "" for posts without a pillar
 	ByLabel           map[string]KPIs
+	ByCampaign        map[string]KPIs // "" for posts in no campaign
 	Top, Bottom       []PostResult
 	HasData           bool // something was published or read in the period
 }
@@ -98,12 +99,14 @@ func (s *Service) OverviewOf(ctx context.Context, workspaceID string, from, to t
 	}
 	o := Overview{From: from, To: to, ByChannel: map[string]KPIs{}}
 	cur, results, byCh, err := s.period(ctx, workspaceID, from, to)
-	if err == nil {
-		o.ByPillar, o.ByLabel = groups(results, to.Sub(from).Hours()/(24*7))
-	}
 	if err != nil {
 		return o, err
 	}
+	campaigns, err := s.campaigns(ctx, workspaceID, results)
+	if err != nil {
+		return o, err
+	}
+	o.ByPillar, o.ByLabel, o.ByCampaign = groups(results, campaigns, to.Sub(from).Hours()/(24*7))
 	prev, _, _, err := s.period(ctx, workspaceID, from.Add(-to.Sub(from)), from)
 	if err != nil {
 		return o, err
@@ -243,10 +246,22 @@ func (k *KPIs) finish(weeks float64) {
 	k.PostsPerWeek = ratio(float64(k.Posts), weeks)
 }
 
-// groups sums the period's posts by content pillar and by label (a post
-// with several labels counts in each); follower figures do not apply.
-func groups(results []PostResult, weeks float64) (byPillar, byLabel map[string]KPIs) {
-	pillars, labels := map[string]*KPIs{}, map[string]*KPIs{}
+// campaigns finds the campaigns of the period's targets from their
+// tracked links. Links are not snapshots, so this is the same whether the
+// figures come from the rollups or from raw snapshots.
+func (s *Service) campaigns(ctx context.Context, workspaceID string, results []PostResult) (map[store.PostChannel][]string, error) {
+	targets := make([]store.PostChannel, len(results))
+	for i, r := range results {
+		targets[i] = store.PostChannel{PostID: r.PostID, ChannelID: r.ChannelID}
+	}
+	return s.Store.Read().TargetCampaigns(ctx, workspaceID, targets)
+}
+
+// groups sums the period's posts by content pillar, by label and by
+// campaign (a post with several labels or campaigns counts in each; one
+// in no campaign under ""); follower figures do not apply.
+func groups(results []PostResult, campaigns map[store.PostChannel][]string, weeks float64) (byPillar, byLabel, byCampaign map[string]KPIs) {
+	pillars, labels, camps := map[string]*KPIs{}, map[string]*KPIs{}, map[string]*KPIs{}
 	add := func(m map[string]*KPIs, key string, r PostResult) {
 		k := m[key]
 		if k == nil {
@@ -260,6 +275,13 @@ func groups(results []PostResult, weeks float64) (byPillar, byLabel map[string]K
 		for _, l := range r.Labels {
 			add(labels, l, r)
 		}
+		cs := campaigns[store.PostChannel{PostID: r.PostID, ChannelID: r.ChannelID}]
+		if len(cs) == 0 {
+			cs = []string{""}
+		}
+		for _, c := range cs {
+			add(camps, c, r)
+		}
 	}
 	done := func(m map[string]*KPIs) map[string]KPIs {
 		out := make(map[string]KPIs, len(m))
@@ -269,5 +291,5 @@ func groups(results []PostResult, weeks float64) (byPillar, byLabel map[string]K
 		}
 		return out
 	}
-	return done(pillars), done(labels)
+	return done(pillars), done(labels), done(camps)
 }

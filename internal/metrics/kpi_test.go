@@ -22,7 +22,9 @@ func count(v int64) model.Count { return model.Count{Value: v, Known: true} }
 // The overview's KPIs match a hand computation: engagements from each
 // post's latest read, rates only where their denominators are known,
 // follower growth from the period's first and last reads, and the period
-// before for comparison; an empty period is "no data", never NaN.
+// before for comparison; an empty period is "no data", never NaN. A post
+// counts in each distinct campaign of the links made for it on its
+// channel, and under "" when they carry none.
 func TestOverviewKPIs(t *testing.T) {
 	testenv.Each(t, func(t *testing.T, cfg config.Config) {
 		ctx := context.Background()
@@ -70,9 +72,25 @@ func TestOverviewKPIs(t *testing.T) {
 			{ID: ids.New(), WorkspaceID: w.ID, ChannelID: chB.ID, TakenAt: from.Add(time.Hour), Source: "test", Followers: count(50)},
 			{ID: ids.New(), WorkspaceID: w.ID, ChannelID: chB.ID, TakenAt: from.Add(13 * 24 * time.Hour), Source: "test", Followers: count(40)},
 		}
+		link := func(p model.Post, ch model.Channel, campaign string) model.Link {
+			return model.Link{ID: ids.New(), WorkspaceID: w.ID, Code: ids.New(), URL: "https://example.com/?utm_campaign=" + campaign,
+				PostID: p.ID, ChannelID: ch.ID, Campaign: campaign, CreatedAt: from, UpdatedAt: from}
+		}
+		links := []model.Link{
+			link(pA1, chA, "spring"), link(pA1, chA, "launch"), link(pA1, chA, "spring"), // two links of one campaign count once
+			link(pA2, chA, "spring"),
+			link(pB1, chB, ""),      // a link without a campaign: pB1 is in none
+			link(pB1, chA, "other"), // pB1 did not go out on chA
+			{ID: ids.New(), WorkspaceID: w.ID, Code: ids.New(), URL: "https://example.com/", Campaign: "spring", CreatedAt: from, UpdatedAt: from},
+		}
 		err = a.Store.InTx(ctx, func(tx *store.Tx) error {
 			if err := tx.AddPostMetrics(ctx, snaps); err != nil {
 				return err
+			}
+			for _, l := range links {
+				if err := tx.CreateLink(ctx, l, ""); err != nil {
+					return err
+				}
 			}
 			for _, s := range accounts {
 				if err := tx.AddAccountMetrics(ctx, s); err != nil {
@@ -114,6 +132,14 @@ func TestOverviewKPIs(t *testing.T) {
 		}
 		if none := o.ByPillar[""]; none.Posts != 3 || none.Engagements.V != 22 || len(o.ByLabel) != 0 {
 			t.Errorf("by pillar %+v, by label %+v", o.ByPillar, o.ByLabel)
+		}
+		// By hand: spring has pA1 and pA2 (12 + 4 engagements, 200 + 100
+		// impressions), launch pA1 alone, and pB1 no campaign (6, no views).
+		camp := o.ByCampaign
+		if len(camp) != 3 || camp["spring"].Posts != 2 || camp["spring"].Engagements.V != 16 || camp["spring"].Impressions.V != 300 ||
+			math.Abs(camp["spring"].RateByImp.V-16.0/300) > 1e-9 || camp["launch"].Posts != 1 || camp["launch"].Engagements.V != 12 ||
+			camp["launch"].Impressions.V != 200 || camp[""].Posts != 1 || camp[""].Engagements.V != 6 || camp[""].Impressions.Known {
+			t.Errorf("by campaign %+v", camp)
 		}
 		if o.Previous.Posts != 1 || len(o.Top) != 3 || o.Top[0].PostID != pA1.ID {
 			t.Errorf("previous %d posts, top %+v", o.Previous.Posts, o.Top)

@@ -52,10 +52,26 @@ func TestRollupOverviewMatchesRaw(t *testing.T) {
 		h := history{rng: rand.New(rand.NewPCG(8, 2026)), ws: w.ID, huge: cfg.DatabaseURL == ""}
 		base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 		var snaps []model.PostMetricSnapshot
+		var links []model.Link
 		for i := 0; i < 36; i++ {
 			at := base.Add(time.Duration(h.rng.Int64N(120*24*3600)) * time.Second)
 			p := published(t, a, owner, w.ID, chans[i%len(chans)], at, []string{"launch", "tips"}[:i%3]...)
 			snaps = append(snaps, h.postReads(p, at)...)
+			for _, c := range []string{"spring", "sale"}[:i%4%3] { // none, one or both campaigns
+				links = append(links, model.Link{ID: ids.New(), WorkspaceID: w.ID, Code: ids.New(), URL: "https://example.com/", PostID: p.ID,
+					ChannelID: p.Targets[0].ChannelID, Campaign: c, CreatedAt: at, UpdatedAt: at})
+			}
+		}
+		err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+			for _, l := range links {
+				if err := tx.CreateLink(ctx, l, ""); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 		var accts []model.AccountMetricSnapshot
 		for _, ch := range chans {
@@ -118,17 +134,18 @@ func compare(t *testing.T, a *app.App, owner model.Actor, ws string, periods [][
 				name      string
 				got, want any
 			}{{"current", got.Current, want.Current}, {"previous", got.Previous, want.Previous}, {"by channel", got.ByChannel, want.ByChannel},
-				{"by pillar", got.ByPillar, want.ByPillar}, {"by label", got.ByLabel, want.ByLabel}, {"top", got.Top, want.Top}, {"bottom", got.Bottom, want.Bottom}} {
+				{"by pillar", got.ByPillar, want.ByPillar}, {"by label", got.ByLabel, want.ByLabel},
+				{"by campaign", got.ByCampaign, want.ByCampaign}, {"top", got.Top, want.Top}, {"bottom", got.Bottom, want.Bottom}} {
 				if !reflect.DeepEqual(part.got, part.want) {
 					t.Errorf("period %s – %s, %s:\nrollups %+v\nraw     %+v", p[0], p[1], part.name, part.got, part.want)
 				}
 			}
 			t.FailNow()
 		}
-		seen = seen || (want.Current.Engagements.Known && want.Current.FollowerNet.Known && len(want.ByLabel) == 2)
+		seen = seen || (want.Current.Engagements.Known && want.Current.FollowerNet.Known && len(want.ByLabel) == 2 && len(want.ByCampaign) == 3)
 	}
 	if !seen {
-		t.Fatal("no period had engagements, follower growth and both labels: the history tests too little")
+		t.Fatal("no period had engagements, follower growth, both labels and both campaigns: the history tests too little")
 	}
 }
 

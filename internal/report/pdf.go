@@ -72,6 +72,7 @@ func Render(r Report) ([]byte, error) {
 		d.channelTable()
 		d.groupTable("By content pillar", "Pillar", r.Pillars)
 		d.groupTable("By label", "Label", r.Labels)
+		d.groupTable("By campaign", "Campaign", r.Campaigns)
 		d.postTable("Top posts", r.Top, "No post of this period has engagement figures yet.")
 		d.postTable("Bottom posts", r.Bottom, "Not enough posts with engagement figures to compare yet.")
 	} else {

@@ -41,9 +41,10 @@ func sample() Report {
 	prev := metrics.KPIs{Posts: 9, Engagements: known(987), Impressions: known(40000), RateByImp: known(0.0247), PostsPerWeek: known(2.25)}
 	r := Report{Workspace: "Café Zürich — Ελληνικά 日本", From: from, To: from.AddDate(0, 0, 28), Zone: time.UTC, HasData: true,
 		Brand: Brand{Color: "#aa3366"}, KPIs: kpiRows(cur, prev), Generated: from.AddDate(0, 0, 29),
-		Channels: []Row{{Name: "Bluesky Café", K: cur}, {Name: "Mastodon", K: metrics.KPIs{Posts: 1}}},
-		Pillars:  []Row{{Name: "No pillar", K: cur}},
-		Top:      []PostRow{{Text: "Launch day 🎉🚀 thank you all", Channel: "Bluesky Café", PublishedAt: from.Add(50 * time.Hour), Engagements: known(800)}},
+		Channels:  []Row{{Name: "Bluesky Café", K: cur}, {Name: "Mastodon", K: metrics.KPIs{Posts: 1}}},
+		Pillars:   []Row{{Name: "No pillar", K: cur}},
+		Campaigns: []Row{{Name: "No campaign", K: metrics.KPIs{Posts: 1}}, {Name: "Spring sale", K: cur}},
+		Top:       []PostRow{{Text: "Launch day 🎉🚀 thank you all", Channel: "Bluesky Café", PublishedAt: from.Add(50 * time.Hour), Engagements: known(800)}},
 	}
 	for d := 0; d < 28; d++ {
 		day := Day{Date: from.AddDate(0, 0, d)}
@@ -114,7 +115,8 @@ func TestPDFRenders(t *testing.T) {
 		t.Errorf("the first page is %.1f%% inked; a report page has a band, tables and a chart", share*100)
 	}
 	for _, want := range []string{"Café Zürich — Ελληνικά", "Key figures", "1234", "987", "45678", "2.70%", "+25%", "Engagements per channel",
-		"Engagements by day of publishing", "Bluesky Café", "Launch day", "How each figure is computed", "n/a", "Page 1 of"} {
+		"Engagements by day of publishing", "Bluesky Café", "By campaign", "Spring sale", "No campaign", "Launch day",
+		"How each figure is computed", "n/a", "Page 1 of"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF's text lacks %q:\n%s", want, text)
 		}

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"log/slog"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -94,6 +93,7 @@ type Report struct {
 	Channels  []Row // by name
 	Pillars   []Row
 	Labels    []Row
+	Campaigns []Row
 	Top       []PostRow
 	Bottom    []PostRow
 	Days      []Day // one per day of the period, in Zone
@@ -141,17 +141,7 @@ type Day struct {
 func (r Report) Label() string { return span(r.From, r.To, r.Zone) }
 
 // Show formats a figure; a percentage is a share (0.125 is 12.50%).
-func Show(v metrics.Value, pct bool) string {
-	switch {
-	case !v.Known:
-		return NotAvailable
-	case pct:
-		return strconv.FormatFloat(v.V*100, 'f', 2, 64) + "%"
-	case v.V == float64(int64(v.V)):
-		return strconv.FormatInt(int64(v.V), 10)
-	}
-	return strconv.FormatFloat(v.V, 'f', 1, 64)
-}
+func Show(v metrics.Value, pct bool) string { return metrics.Format(v, pct, NotAvailable) }
 
 // PerPost is a row's engagements per post.
 func (r Row) PerPost() string {
@@ -224,7 +214,10 @@ func (s *Service) build(ctx context.Context, workspaceID string, from, to time.T
 	for l, k := range o.ByLabel {
 		r.Labels = append(r.Labels, Row{Name: l, K: k})
 	}
-	for _, rows := range [][]Row{r.Channels, r.Pillars, r.Labels} {
+	for c, k := range o.ByCampaign {
+		r.Campaigns = append(r.Campaigns, Row{Name: nameOr(c, "No campaign"), K: k})
+	}
+	for _, rows := range [][]Row{r.Channels, r.Pillars, r.Labels, r.Campaigns} {
 		sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
 	}
 	r.Top, r.Bottom = postRows(o.Top, names), postRows(o.Bottom, names)
@@ -307,35 +300,11 @@ func nextDay(t time.Time) time.Time {
 // kpiRows lays out the KPIs with their formulas and the change from the
 // period before, as the analytics page does.
 func kpiRows(cur, prev metrics.KPIs) []KPIRow {
-	type kpi struct {
-		key, label string
-		c, p       metrics.Value
-		pct        bool
-	}
-	posts := func(k metrics.KPIs) metrics.Value { return metrics.Value{V: float64(k.Posts), Known: true} }
-	list := []kpi{
-		{"posts", "Posts", posts(cur), posts(prev), false},
-		{"engagements", "Engagements", cur.Engagements, prev.Engagements, false},
-		{"impressions", "Impressions", cur.Impressions, prev.Impressions, false},
-		{"engagement_rate_imp", "Engagement rate (impressions)", cur.RateByImp, prev.RateByImp, true},
-		{"engagement_rate_fol", "Engagement rate (followers)", cur.RateByFol, prev.RateByFol, true},
-		{"ctr", "Click-through rate", cur.CTR, prev.CTR, true},
-		{"follower_growth", "Follower growth", cur.FollowerNet, prev.FollowerNet, false},
-		{"frequency", "Posts per week", cur.PostsPerWeek, prev.PostsPerWeek, false},
-		{"response_time", "Response time (minutes)", cur.ResponseTime, prev.ResponseTime, false},
-		{"conversions", "Conversions", cur.Conversions, prev.Conversions, false},
-		{"conversion_rate", "Conversion rate", cur.ConversionRate, prev.ConversionRate, true},
-	}
+	list := metrics.Compare(cur, prev)
 	out := make([]KPIRow, 0, len(list))
 	for _, k := range list {
-		row := KPIRow{Key: k.key, Label: k.label, Formula: metrics.KPIFormulas[k.key], Value: Show(k.c, k.pct), Previous: Show(k.p, k.pct)}
-		if k.c.Known && k.p.Known && k.p.V != 0 {
-			ch := (k.c.V - k.p.V) / max(k.p.V, -k.p.V) * 100
-			row.Change, row.Up = strconv.FormatFloat(ch, 'f', 0, 64)+"%", ch >= 0
-			if ch >= 0 {
-				row.Change = "+" + row.Change
-			}
-		}
+		row := KPIRow{Key: k.Key, Label: k.Label, Formula: k.Formula, Value: Show(k.Current, k.Percent), Previous: Show(k.Previous, k.Percent)}
+		row.Change, row.Up = k.Change()
 		out = append(out, row)
 	}
 	return out

@@ -84,6 +84,9 @@ func TestReportFigures(t *testing.T) {
 		if len(r.Channels) != 1 || r.Channels[0].Name != ch.Name || len(r.Top) != 3 || r.Top[0].Text != "Third" || r.Top[0].Channel != ch.Name {
 			t.Fatalf("channels %+v, top %+v", r.Channels, r.Top)
 		}
+		if len(r.Campaigns) != 1 || r.Campaigns[0].Name != "No campaign" || r.Campaigns[0].K.Posts != 3 || r.Campaigns[0].K.Engagements.V != 42 {
+			t.Fatalf("campaigns %+v", r.Campaigns)
+		}
 		if len(r.Days) != 7 || r.Days[1].Posts != 2 || r.Days[1].Engagements.V != 12 || r.Days[3].Engagements.V != 30 || r.Days[0].Engagements.Known {
 			t.Fatalf("days %+v", r.Days)
 		}

@@ -218,3 +218,60 @@ func (q *Queries) PutLinkPreview(ctx context.Context, urlHash string, p model.Li
 		urlHash, p.URL, p.Title, p.Description, p.Image, p.SiteName, ts(p.FetchedAt))
 	return wrap("put link preview", err)
 }
+
+// PostChannel names a published target the way links do: by its post and
+// its channel.
+type PostChannel struct{ PostID, ChannelID string }
+
+// campaignChunk bounds the post IDs of one campaign lookup, well under
+// SQLite's limit on bound parameters.
+const campaignChunk = 500
+
+// TargetCampaigns returns the distinct non-empty campaigns of the links
+// made for each of these (post, channel) pairs of a workspace; a pair
+// whose links carry none is left out. Links for a post on a channel not
+// asked about (a target that was not published) are ignored.
+func (q *Queries) TargetCampaigns(ctx context.Context, workspaceID string, targets []PostChannel) (map[PostChannel][]string, error) {
+	wanted := make(map[PostChannel]bool, len(targets))
+	var postIDs []string
+	seen := map[string]bool{}
+	for _, t := range targets {
+		wanted[t] = true
+		if !seen[t.PostID] {
+			seen[t.PostID] = true
+			postIDs = append(postIDs, t.PostID)
+		}
+	}
+	out := map[PostChannel][]string{}
+	for start := 0; start < len(postIDs); start += campaignChunk {
+		if err := q.campaignsOf(ctx, workspaceID, postIDs[start:min(start+campaignChunk, len(postIDs))], wanted, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// campaignsOf adds the campaigns of one chunk of posts' links to out,
+// for the pairs wanted. A post's IDs fall in one chunk only, so each
+// pair's campaigns come from one query and DISTINCT keeps them distinct.
+func (q *Queries) campaignsOf(ctx context.Context, workspaceID string, postIDs []string, wanted map[PostChannel]bool,
+	out map[PostChannel][]string) error {
+	cond, args := q.oneOf("post_id", postIDs, 1)
+	rows, err := q.q.QueryContext(ctx, `SELECT DISTINCT post_id, channel_id, campaign FROM links
+		WHERE workspace_id = $1 AND `+cond+` AND campaign <> ''`, append([]any{workspaceID}, args...)...)
+	if err != nil {
+		return wrap("target campaigns", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pc PostChannel
+		var campaign string
+		if err := rows.Scan(&pc.PostID, &pc.ChannelID, &campaign); err != nil {
+			return wrap("target campaigns", err)
+		}
+		if wanted[pc] {
+			out[pc] = append(out[pc], campaign)
+		}
+	}
+	return wrap("target campaigns", rows.Err())
+}

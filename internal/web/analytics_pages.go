@@ -41,13 +41,13 @@ type analyticsData struct {
 	Engagements  template.HTML
 	FollowerBars template.HTML
 	Names        map[string]string
-	Groups       []groupTable // by content pillar and by label
+	Groups       []groupTable // by content pillar, by label and by campaign
 }
 
-// groupTable is the period's posts summed by pillar or by label.
+// groupTable is the period's posts summed by pillar, label or campaign.
 type groupTable struct {
-	Title string
-	Rows  []channelKPIs // ID is the pillar ID or the label; Name as shown
+	Key, Title, Noun string        // Key names the table for tests and scripts; Noun heads its first column
+	Rows             []channelKPIs // ID is the pillar ID, the label or the campaign; Name as shown
 }
 
 // channelKPIs is one channel's row of the overview.
@@ -101,55 +101,18 @@ func (h *handler) analyticsShow(w http.ResponseWriter, r *http.Request, v *visit
 // cards lays out the KPIs with their formulas and the change from the
 // period before.
 func cards(cur, prev metrics.KPIs) []kpiCard {
-	type kpi struct {
-		key, label string
-		c, p       metrics.Value
-		pct        bool
-	}
-	list := []kpi{
-		{"posts", "Posts", metrics.Value{V: float64(cur.Posts), Known: true}, metrics.Value{V: float64(prev.Posts), Known: true}, false},
-		{"engagements", "Engagements", cur.Engagements, prev.Engagements, false},
-		{"impressions", "Impressions", cur.Impressions, prev.Impressions, false},
-		{"engagement_rate_imp", "Engagement rate (impressions)", cur.RateByImp, prev.RateByImp, true},
-		{"engagement_rate_fol", "Engagement rate (followers)", cur.RateByFol, prev.RateByFol, true},
-		{"ctr", "Click-through rate", cur.CTR, prev.CTR, true},
-		{"follower_growth", "Follower growth", cur.FollowerNet, prev.FollowerNet, false},
-		{"frequency", "Posts per week", cur.PostsPerWeek, prev.PostsPerWeek, false},
-		{"response_time", "Response time (minutes)", cur.ResponseTime, prev.ResponseTime, false},
-		{"conversions", "Conversions", cur.Conversions, prev.Conversions, false},
-		{"conversion_rate", "Conversion rate", cur.ConversionRate, prev.ConversionRate, true},
-	}
+	list := metrics.Compare(cur, prev)
 	out := make([]kpiCard, 0, len(list))
 	for _, k := range list {
-		c := kpiCard{Key: k.key, Label: k.label, Formula: metrics.KPIFormulas[k.key], Value: show(k.c, k.pct), Previous: show(k.p, k.pct)}
-		if k.c.Known && k.p.Known && k.p.V != 0 {
-			ch := (k.c.V - k.p.V) / abs(k.p.V) * 100
-			c.Change, c.Up = fmt.Sprintf("%+.0f%%", ch), ch >= 0
-		}
+		c := kpiCard{Key: k.Key, Label: k.Label, Formula: k.Formula, Value: show(k.Current, k.Percent), Previous: show(k.Previous, k.Percent)}
+		c.Change, c.Up = k.Change()
 		out = append(out, c)
 	}
 	return out
 }
 
-func abs(f float64) float64 {
-	if f < 0 {
-		return -f
-	}
-	return f
-}
-
 // show formats a KPI; an unknown one says so.
-func show(v metrics.Value, pct bool) string {
-	switch {
-	case !v.Known:
-		return "not available"
-	case pct:
-		return strconv.FormatFloat(v.V*100, 'f', 2, 64) + "%"
-	case v.V == float64(int64(v.V)):
-		return strconv.FormatInt(int64(v.V), 10)
-	}
-	return strconv.FormatFloat(v.V, 'f', 1, 64)
-}
+func show(v metrics.Value, pct bool) string { return metrics.Format(v, pct, "not available") }
 
 // channelCharts draws engagements and followers per channel.
 func channelCharts(rows []channelKPIs) (template.HTML, template.HTML) {
@@ -349,13 +312,13 @@ func analyticsPeriod(r *http.Request) (time.Time, time.Time, error) {
 	return from, to, nil
 }
 
-// groupTables lays out the by-pillar and by-label sums.
+// groupTables lays out the by-pillar, by-label and by-campaign sums.
 func groupTables(o metrics.Overview, pillars []model.Pillar) []groupTable {
 	names := map[string]string{"": "No pillar"}
 	for _, p := range pillars {
 		names[p.ID] = p.Name
 	}
-	byPillar := groupTable{Title: "By content pillar"}
+	byPillar := groupTable{Key: "pillar", Title: "By content pillar", Noun: "Pillar"}
 	for id, k := range o.ByPillar {
 		n := names[id]
 		if n == "" {
@@ -363,12 +326,25 @@ func groupTables(o metrics.Overview, pillars []model.Pillar) []groupTable {
 		}
 		byPillar.Rows = append(byPillar.Rows, channelKPIs{ID: id, Name: n, K: k})
 	}
-	byLabel := groupTable{Title: "By label"}
+	byLabel := groupTable{Key: "label", Title: "By label", Noun: "Label"}
 	for l, k := range o.ByLabel {
 		byLabel.Rows = append(byLabel.Rows, channelKPIs{ID: l, Name: l, K: k})
 	}
-	for _, g := range []*groupTable{&byPillar, &byLabel} {
+	byCampaign := groupTable{Key: "campaign", Title: "By campaign", Noun: "Campaign"}
+	for c, k := range o.ByCampaign {
+		byCampaign.Rows = append(byCampaign.Rows, channelKPIs{ID: c, Name: campaignName(c), K: k})
+	}
+	for _, g := range []*groupTable{&byPillar, &byLabel, &byCampaign} {
 		sort.Slice(g.Rows, func(i, j int) bool { return g.Rows[i].Name < g.Rows[j].Name })
 	}
-	return []groupTable{byPillar, byLabel}
+	return []groupTable{byPillar, byLabel, byCampaign}
+}
+
+// campaignName is how a campaign is shown: posts in none are grouped
+// under "".
+func campaignName(c string) string {
+	if c == "" {
+		return "No campaign"
+	}
+	return c
 }

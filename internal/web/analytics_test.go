@@ -15,8 +15,9 @@ import (
 )
 
 // The analytics page: "no data yet" for an empty period, the KPIs with
-// their formulas once a post has metrics, best times for a channel and
-// "use best times" filling its posting slots; a bad date is a clear error.
+// their formulas once a post has metrics, the figures by campaign, best
+// times for a channel and "use best times" filling its posting slots; a
+// bad date is a clear error.
 func TestAnalyticsPages(t *testing.T) {
 	se := newScheduleEnv(t)
 	e, ws := se.env, se.ws.ID
@@ -50,6 +51,10 @@ func TestAnalyticsPages(t *testing.T) {
 		t.Fatalf("engagements card: %s", v)
 	}
 	mustContain(t, p, "7.00%", "Spring sale", "Engagements per channel", "By content pillar", "No pillar")
+	if row := between(p.body, `data-group="campaign"`, `</table>`); !strings.Contains(row, "<tr><td>No campaign</td><td>1</td><td>7</td>") {
+		t.Fatalf("campaign table without links: %s", row)
+	}
+	campaignTable(t, se)
 	mustContain(t, se.c.get("/w/"+ws+"/posts/"+se.post.ID+"/activity"), "Engagements at each read", "n/a")
 	p = se.c.get("/w/" + ws + "/analytics.csv?table=channels")
 	if p.status != http.StatusOK || !strings.Contains(p.body, "channel,posts,engagements") || !strings.Contains(p.body, "Acme NY,1,7,100,0.07") {
@@ -64,5 +69,38 @@ func TestAnalyticsPages(t *testing.T) {
 	slots, err := e.a.Store.Read().Slots(ctx, se.ch.ID)
 	if err != nil || len(slots) != 5 {
 		t.Fatalf("slots after using best times: %v %v", slots, err)
+	}
+}
+
+// campaignTable gives the published post two tracked links in different
+// campaigns (one name with markup) and checks that the by-campaign table
+// shows the post in each, escaped, and no longer under "No campaign".
+func campaignTable(t *testing.T, se *scheduleEnv) {
+	t.Helper()
+	ctx, ws, now := context.Background(), se.ws.ID, time.Now().UTC()
+	err := se.env.a.Store.InTx(ctx, func(tx *store.Tx) error {
+		for _, c := range []string{`<b>Spring</b> & "sale"`, "News"} {
+			l := model.Link{ID: ids.New(), WorkspaceID: ws, Code: ids.New(), URL: "https://example.com/", PostID: se.post.ID,
+				ChannelID: se.ch.ID, Campaign: c, CreatedAt: now, UpdatedAt: now}
+			if err := tx.CreateLink(ctx, l, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := se.c.get("/w/" + ws + "/analytics")
+	wantStatus(t, p, http.StatusOK)
+	table := between(p.body, `data-group="campaign"`, `</table>`)
+	for _, want := range []string{`<th scope="col">Campaign</th>`, "<tr><td>News</td><td>1</td><td>7</td>",
+		"<tr><td>&lt;b&gt;Spring&lt;/b&gt; &amp; &#34;sale&#34;</td><td>1</td><td>7</td>"} {
+		if !strings.Contains(table, want) {
+			t.Fatalf("campaign table lacks %q: %s", want, table)
+		}
+	}
+	if strings.Contains(table, "No campaign") || strings.Contains(p.body, "<b>Spring</b>") {
+		t.Fatalf("campaign table: %s", table)
 	}
 }
