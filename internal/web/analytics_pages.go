@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"herald/internal/besttime"
@@ -224,8 +226,8 @@ func (h *handler) analyticsCSV(w http.ResponseWriter, r *http.Request, v *visit)
 		return
 	}
 	table := r.URL.Query().Get("table")
-	if table != "channels" && table != "posts" && table != "kpis" {
-		h.fail(w, r, v, model.Invalid("table", "%q is not a table; one of kpis, channels, posts", table))
+	if !slices.Contains(csvTables, table) {
+		h.fail(w, r, v, model.Invalid("table", "%q is not a table; one of %s", table, strings.Join(csvTables, ", ")))
 		return
 	}
 	o, err := h.d.Metrics.Overview(r.Context(), v.actor, m.Workspace.ID, from, to)
@@ -238,28 +240,12 @@ func (h *handler) analyticsCSV(w http.ResponseWriter, r *http.Request, v *visit)
 		h.fail(w, r, v, err)
 		return
 	}
-	names := map[string]string{}
-	for _, c := range chans {
-		names[c.ID] = c.Name
+	pillars, err := h.d.Compose.Pillars(r.Context(), v.actor, m.Workspace.ID)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
 	}
-	var rows [][]string
-	if table == "kpis" {
-		rows = kpiRows(o)
-	} else if table == "channels" {
-		rows = append(rows, []string{"channel", "posts", "engagements", "impressions", "engagement_rate_impressions", "engagement_rate_followers",
-			"followers", "follower_growth", "follower_growth_pct", "conversions", "conversion_rate"})
-		for id, k := range o.ByChannel {
-			rows = append(rows, []string{names[id], strconv.Itoa(k.Posts), csvValue(k.Engagements), csvValue(k.Impressions), csvValue(k.RateByImp),
-				csvValue(k.RateByFol), csvValue(k.Followers), csvValue(k.FollowerNet), csvValue(k.FollowerPct), csvValue(k.Conversions),
-				csvValue(k.ConversionRate)})
-		}
-	} else {
-		rows = append(rows, []string{"post_id", "channel", "published_at", "text", "engagements", "impressions"})
-		for _, p := range append(append([]metrics.PostResult{}, o.Top...), o.Bottom...) {
-			rows = append(rows, []string{p.PostID, names[p.ChannelID], p.PublishedAt.UTC().Format(time.RFC3339), p.Text, csvValue(p.Engagements),
-				csvValue(p.Impressions)})
-		}
-	}
+	rows := analyticsTable(table, o, chans, pillars)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="analytics-`+table+`-`+from.Format(time.DateOnly)+`.csv"`)
 	cw := csv.NewWriter(w)
@@ -270,6 +256,56 @@ func (h *handler) analyticsCSV(w http.ResponseWriter, r *http.Request, v *visit)
 		_ = cw.Write(row) // the client went away: nothing to tell it
 	}
 	cw.Flush()
+}
+
+// csvTables are the analytics page's tables that download as CSV.
+var csvTables = []string{"kpis", "channels", "posts", "pillars", "labels", "campaigns"}
+
+// analyticsTable is one of the page's tables as CSV rows, its header
+// first, in the order the page shows it.
+func analyticsTable(table string, o metrics.Overview, chans []model.Channel, pillars []model.Pillar) [][]string {
+	names := map[string]string{}
+	for _, c := range chans {
+		names[c.ID] = c.Name
+	}
+	switch table {
+	case "kpis":
+		return kpiRows(o)
+	case "channels":
+		rows := [][]string{{"channel", "posts", "engagements", "impressions", "engagement_rate_impressions", "engagement_rate_followers",
+			"followers", "follower_growth", "follower_growth_pct", "conversions", "conversion_rate"}}
+		for _, c := range chans {
+			if k, ok := o.ByChannel[c.ID]; ok {
+				rows = append(rows, []string{c.Name, strconv.Itoa(k.Posts), csvValue(k.Engagements), csvValue(k.Impressions), csvValue(k.RateByImp),
+					csvValue(k.RateByFol), csvValue(k.Followers), csvValue(k.FollowerNet), csvValue(k.FollowerPct), csvValue(k.Conversions),
+					csvValue(k.ConversionRate)})
+			}
+		}
+		return rows
+	case "posts":
+		rows := [][]string{{"post_id", "channel", "published_at", "text", "engagements", "impressions"}}
+		for _, p := range append(append([]metrics.PostResult{}, o.Top...), o.Bottom...) {
+			rows = append(rows, []string{p.PostID, names[p.ChannelID], p.PublishedAt.UTC().Format(time.RFC3339), p.Text, csvValue(p.Engagements),
+				csvValue(p.Impressions)})
+		}
+		return rows
+	}
+	g := groupTables(o, pillars)[slices.Index(csvTables, table)-3] // pillars, labels, campaigns
+	rows := [][]string{{g.Key, "posts", "engagements", "engagements_per_post", "impressions", "engagement_rate_impressions", "clicks_ctr"}}
+	for _, r := range g.Rows {
+		rows = append(rows, []string{r.Name, strconv.Itoa(r.K.Posts), csvValue(r.K.Engagements), csvValue(engagementsPerPost(r.K)), csvValue(r.K.Impressions),
+			csvValue(r.K.RateByImp), csvValue(r.K.CTR)})
+	}
+	return rows
+}
+
+// engagementsPerPost is a group's mean engagements per post, unknown
+// when no post in it has engagement figures.
+func engagementsPerPost(k metrics.KPIs) metrics.Value {
+	if !k.Engagements.Known || k.Posts == 0 {
+		return metrics.Value{}
+	}
+	return metrics.Value{V: k.Engagements.V / float64(k.Posts), Known: true}
 }
 
 // kpiRows are the overview's cards as CSV: each KPI this period and the

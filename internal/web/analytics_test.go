@@ -60,7 +60,16 @@ func TestAnalyticsPages(t *testing.T) {
 	if p.status != http.StatusOK || !strings.Contains(p.body, "channel,posts,engagements") || !strings.Contains(p.body, "Acme NY,1,7,100,0.07") {
 		t.Fatalf("channels CSV: %d %q", p.status, p.body)
 	}
-	wantStatus(t, se.c.get("/w/"+ws+"/analytics.csv?table=secrets"), http.StatusBadRequest)
+	p = se.c.get("/w/" + ws + "/analytics.csv?table=pillars")
+	if p.status != http.StatusOK || !strings.HasPrefix(p.body, "pillar,posts,engagements,engagements_per_post") || !strings.Contains(p.body, "No pillar,1,7,7,100,0.07,") {
+		t.Fatalf("pillars CSV: %d %q", p.status, p.body)
+	}
+	if b := se.c.get("/w/" + ws + "/analytics").body; !strings.Contains(b, "analytics.csv?table=campaigns&amp;from=") || !strings.Contains(b, "By campaign as CSV") {
+		t.Fatal("no CSV link for the campaign table")
+	}
+	p = se.c.get("/w/" + ws + "/analytics.csv?table=secrets")
+	wantStatus(t, p, http.StatusBadRequest)
+	mustContain(t, p, "kpis, channels, posts, pillars, labels, campaigns")
 	p = se.c.get("/w/" + ws + "/analytics/best-times/" + se.ch.ID)
 	wantStatus(t, p, http.StatusOK)
 	mustContain(t, p, "Not enough history yet", "Best slots")

@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -45,16 +44,11 @@ func (h *handler) funcs() template.FuncMap {
 		"kpi":           show,
 		"figure":        report.Show,
 		"reportWhen":    report.Describe,
-		"perPost": func(k metrics.KPIs) string {
-			if !k.Engagements.Known || k.Posts == 0 {
-				return "not available"
-			}
-			return strconv.FormatFloat(k.Engagements.V/float64(k.Posts), 'f', 1, 64)
-		},
-		"mul100":    func(f float64) float64 { return f * 100 },
-		"zone":      zoneLabel,
-		"hasRole":   slices.Contains[[]model.Role],
-		"hasString": slices.Contains[[]string],
+		"perPost":       func(k metrics.KPIs) string { return metrics.Format(engagementsPerPost(k), false, "not available") },
+		"mul100":        func(f float64) float64 { return f * 100 },
+		"zone":          zoneLabel,
+		"hasRole":       slices.Contains[[]model.Role],
+		"hasString":     slices.Contains[[]string],
 		"mentionOf": func(m model.Member) string {
 			local, _, _ := strings.Cut(m.Email, "@")
 			return local
