@@ -66,6 +66,9 @@ type Service struct {
 	Now     func() time.Time
 	// CollectPerMinute caps snippet calls per client IP (default 60).
 	CollectPerMinute int
+	// MaxPeriod caps the conversions InPeriod returns (default
+	// MaxPeriodConversions); tests lower it.
+	MaxPeriod int
 
 	limOnce sync.Once
 	lim     *ipLimiter
@@ -187,6 +190,35 @@ func (s *Service) List(ctx context.Context, a model.Actor, workspaceID, linkID s
 		return nil, model.Invalid("limit", "choose 1 to 500 conversions")
 	}
 	return s.Store.Read().ListConversions(ctx, workspaceID, linkID, limit)
+}
+
+// MaxPeriodConversions is the most conversions one InPeriod call returns,
+// so that a download cannot hold an unbounded list in memory.
+const MaxPeriodConversions = 100_000
+
+// InPeriod returns every conversion of a workspace that occurred in
+// [from, to), oldest first. A period with more conversions than the cap
+// (MaxPeriodConversions unless MaxPeriod says otherwise) is refused rather
+// than cut short, naming "from": a shorter period fits.
+func (s *Service) InPeriod(ctx context.Context, a model.Actor, workspaceID string, from, to time.Time) ([]model.Conversion, error) {
+	if _, err := s.Workspaces.Authorize(ctx, a, workspaceID, model.ActLinkView); err != nil {
+		return nil, err
+	}
+	if !to.After(from) {
+		return nil, model.Invalid("to", `"to" must not be before "from"`)
+	}
+	limit := s.MaxPeriod
+	if limit < 1 {
+		limit = MaxPeriodConversions
+	}
+	list, err := s.Store.Read().ConversionsInPeriod(ctx, workspaceID, from, to, limit+1)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) > limit {
+		return nil, model.Invalid("from", `the period has more than %d conversions; choose a later "from" or an earlier "to"`, limit)
+	}
+	return list, nil
 }
 
 // LinkCount counts the conversions credited to one link.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -310,3 +311,50 @@ func TestSettingsValidation(t *testing.T) {
 }
 
 func ptr(v float64) *float64 { return &v }
+
+// InPeriod lists the conversions that occurred in [from, to), oldest
+// first; an inverted period names "to", and more conversions than the cap
+// are refused (naming "from") rather than cut short. Someone outside the
+// workspace is refused before anything is read.
+func TestInPeriod(t *testing.T) {
+	testenv.Each(t, func(t *testing.T, cfg config.Config) {
+		f := newFixture(t, cfg)
+		f.enable(t, 7)
+		ctx := context.Background()
+		for i, at := range []string{"2026-03-08T09:00:00Z", "2026-03-01T00:00:00Z", "2026-02-28T23:59:59Z", "2026-03-09T23:00:00Z"} {
+			if _, _, err := f.send(t, conversion.Event{EventID: "order-" + strconv.Itoa(i), OccurredAt: at}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		from, to := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)
+		list, err := f.a.Conversions.InPeriod(ctx, f.actor, f.ws, from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range list {
+			got = append(got, c.EventID)
+		}
+		if strings.Join(got, " ") != "order-1 order-0" {
+			t.Fatalf("in period: %q, want order-1 then order-0", got)
+		}
+		_, err = f.a.Conversions.InPeriod(ctx, f.actor, f.ws, to, from)
+		testenv.WantKind(t, err, model.KindInvalid, "to")
+		f.a.Conversions.MaxPeriod = 2
+		if list, err := f.a.Conversions.InPeriod(ctx, f.actor, f.ws, from, to); err != nil || len(list) != 2 {
+			t.Fatalf("at the cap: %d, %v", len(list), err)
+		}
+		f.a.Conversions.MaxPeriod = 1
+		_, err = f.a.Conversions.InPeriod(ctx, f.actor, f.ws, from, to)
+		testenv.WantKind(t, err, model.KindInvalid, "from")
+
+		u, err := f.a.Accounts.CreateUser(ctx, model.Actor{Via: "cli"}, account.NewUser{Email: "stranger@example.test", Name: "S", Password: "correct horse battery"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.a.Conversions.InPeriod(ctx, model.Actor{UserID: u.ID, Email: u.Email, Via: "web"}, f.ws, from, to); err == nil ||
+			model.KindOf(err) == model.KindInvalid {
+			t.Fatalf("a stranger: %v", err)
+		}
+	})
+}

@@ -153,6 +153,27 @@ func (q *Queries) ListConversions(ctx context.Context, workspaceID, linkID strin
 	return out, wrap("list conversions", rows.Err())
 }
 
+// ConversionsInPeriod returns a workspace's conversions that occurred in
+// [from, to), oldest first (by occurrence, then ID), at most limit of them.
+func (q *Queries) ConversionsInPeriod(ctx context.Context, workspaceID string, from, to time.Time, limit int) ([]model.Conversion, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT `+conversionCols+` FROM conversions
+		WHERE workspace_id = $1 AND occurred_at >= $2 AND occurred_at < $3 ORDER BY occurred_at, id LIMIT $4`,
+		workspaceID, ts(from), ts(to), limit)
+	if err != nil {
+		return nil, wrap("conversions in period", err)
+	}
+	defer rows.Close()
+	var out []model.Conversion
+	for rows.Next() {
+		c, err := scanConversion(rows)
+		if err != nil {
+			return nil, wrap("conversions in period", err)
+		}
+		out = append(out, c)
+	}
+	return out, wrap("conversions in period", rows.Err())
+}
+
 // CountLinkConversions counts the conversions attributed to one link.
 func (q *Queries) CountLinkConversions(ctx context.Context, workspaceID, linkID string) (int, error) {
 	var n int

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"slices"
 	"sort"
@@ -24,6 +25,7 @@ func (h *handler) analyticsRoutes(route routeFunc) {
 	route("GET /w/{ws}/analytics", signedIn, h.analyticsShow)
 	route("GET /w/{ws}/analytics.csv", signedIn, h.analyticsCSV)
 	route("GET /w/{ws}/analytics/best-times/{id}", signedIn, h.bestTimesShow)
+	route("GET /w/{ws}/analytics/best-times/{id}/heatmap.csv", signedIn, h.bestTimesCSV)
 	route("POST /w/{ws}/analytics/best-times/{id}/slots", signedIn, h.bestTimesUse)
 }
 
@@ -173,6 +175,41 @@ func (h *handler) bestTimesShow(w http.ResponseWriter, r *http.Request, v *visit
 		Section: "analytics", WS: &m, Data: data})
 }
 
+// bestTimesCSV downloads a channel's heatmap as CSV: one row per weekday
+// and hour (in the channel's time zone, Sunday first as on the page),
+// with the slot's score (1 for the best slot), confidence (both 0 to 1)
+// and the channel's posts in it.
+func (h *handler) bestTimesCSV(w http.ResponseWriter, r *http.Request, v *visit) {
+	m, ok := h.workspace(w, r, v)
+	if !ok {
+		return
+	}
+	id, ok := h.pathID(w, r, v, "id")
+	if !ok {
+		return
+	}
+	res, ch, err := h.d.Metrics.BestTimes(r.Context(), v.actor, m.Workspace.ID, id)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	out := newCSVDownload(w, "best-times-"+ch.ID+".csv")
+	out.row("channel", "weekday", "hour", "time_zone", "score", "confidence", "posts", "source")
+	zone := zoneLabel(ch.TimeZone)
+	for d, name := range weekdayNames {
+		for hr := range 24 {
+			c := res.Cells[d][hr]
+			out.row(ch.Name, name, strconv.Itoa(hr), zone, fraction(c.Score), fraction(c.Confidence), strconv.Itoa(c.Posts), c.Source)
+		}
+	}
+	out.flush()
+}
+
+// fraction is a 0–1 figure in a CSV cell, to four decimals.
+func fraction(f float64) string {
+	return strconv.FormatFloat(math.Round(f*1e4)/1e4, 'f', -1, 64)
+}
+
 func zoneLabel(z string) string {
 	if z == "" {
 		return "UTC"
@@ -245,18 +282,35 @@ func (h *handler) analyticsCSV(w http.ResponseWriter, r *http.Request, v *visit)
 		h.fail(w, r, v, err)
 		return
 	}
-	rows := analyticsTable(table, o, chans, pillars)
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="analytics-`+table+`-`+from.Format(time.DateOnly)+`.csv"`)
-	cw := csv.NewWriter(w)
-	for _, row := range rows {
-		for i := range row {
-			row[i] = csvsafe.Cell(row[i])
-		}
-		_ = cw.Write(row) // the client went away: nothing to tell it
+	out := newCSVDownload(w, "analytics-"+table+"-"+from.Format(time.DateOnly)+".csv")
+	for _, row := range analyticsTable(table, o, chans, pillars) {
+		out.row(row...)
 	}
-	cw.Flush()
+	out.flush()
 }
+
+// csvDownload writes a table as a CSV attachment, each cell guarded
+// against formula injection (csvsafe.Cell).
+type csvDownload struct{ cw *csv.Writer }
+
+// newCSVDownload sets the headers of a CSV download; filename is made by
+// Herald (ASCII without quotes), never taken from the request.
+func newCSVDownload(w http.ResponseWriter, filename string) *csvDownload {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	return &csvDownload{cw: csv.NewWriter(w)}
+}
+
+// row writes one line; an error means the client went away, and there
+// is nobody left to tell.
+func (d *csvDownload) row(cells ...string) {
+	for i := range cells {
+		cells[i] = csvsafe.Cell(cells[i])
+	}
+	_ = d.cw.Write(cells)
+}
+
+func (d *csvDownload) flush() { d.cw.Flush() }
 
 // csvTables are the analytics page's tables that download as CSV.
 var csvTables = []string{"kpis", "channels", "posts", "pillars", "labels", "campaigns"}
@@ -334,14 +388,14 @@ func analyticsPeriod(r *http.Request) (time.Time, time.Time, error) {
 	if s := r.URL.Query().Get("from"); s != "" {
 		t, err := time.Parse(time.DateOnly, s)
 		if err != nil {
-			return from, to, model.Invalid("from", "%q is not a date; use YYYY-MM-DD", s)
+			return from, to, model.Invalid("from", `"from" must be a date as YYYY-MM-DD, not %q`, s)
 		}
 		from = t
 	}
 	if s := r.URL.Query().Get("to"); s != "" {
 		t, err := time.Parse(time.DateOnly, s)
 		if err != nil {
-			return from, to, model.Invalid("to", "%q is not a date; use YYYY-MM-DD", s)
+			return from, to, model.Invalid("to", `"to" must be a date as YYYY-MM-DD, not %q`, s)
 		}
 		to = t.AddDate(0, 0, 1)
 	}

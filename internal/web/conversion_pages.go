@@ -19,6 +19,7 @@ func (h *handler) conversionRoutes(route routeFunc) {
 	route("GET /w/{ws}/settings/conversions", signedIn, h.conversionShow)
 	route("POST /w/{ws}/settings/conversions", signedIn, h.conversionSave)
 	route("POST /w/{ws}/settings/conversions/secret", signedIn, h.conversionRotate)
+	route("GET /w/{ws}/conversions.csv", signedIn, h.conversionCSV)
 }
 
 // conversionData is the conversion settings page.
@@ -85,6 +86,53 @@ func (h *handler) renderConversions(w http.ResponseWriter, r *http.Request, v *v
 	}
 	h.render(w, r, v, status, "conversions", &page{Title: "Conversions · " + m.Workspace.Name, Heading: "Conversions",
 		Section: "links", WS: &m, Form: f, Data: d})
+}
+
+// conversionCSV downloads every conversion that occurred in a period
+// (from and to as on the analytics page, by default the last 28 days),
+// oldest first, with its attribution as the page words it and as data.
+func (h *handler) conversionCSV(w http.ResponseWriter, r *http.Request, v *visit) {
+	m, ok := h.workspace(w, r, v)
+	if !ok {
+		return
+	}
+	from, to, err := analyticsPeriod(r)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	ws := m.Workspace.ID
+	list, err := h.d.Conversions.InPeriod(r.Context(), v.actor, ws, from, to)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	out := newCSVDownload(w, "conversions-"+from.Format(time.DateOnly)+"-"+to.AddDate(0, 0, -1).Format(time.DateOnly)+".csv")
+	out.row("occurred_at", "received_at", "event_id", "name", "value", "currency", "via", "credited_to", "attribution", "reason",
+		"link", "campaign", "utm_source", "clicked_at")
+	codes := map[string]string{}
+	for _, c := range list {
+		credit := h.creditOf(r, v, ws, c, codes)
+		out.row(csvTime(c.OccurredAt), csvTime(c.ReceivedAt), c.EventID, c.Name, c.Value, c.Currency, conversionVia(c.Source), credit,
+			c.Attribution, c.Reason, codes[c.LinkID], c.Campaign, c.UTMSource, csvTime(c.ClickedAt))
+	}
+	out.flush()
+}
+
+// conversionVia names how a conversion arrived, as the page does.
+func conversionVia(source string) string {
+	if source == model.ConversionViaSnippet {
+		return "Snippet"
+	}
+	return "Server"
+}
+
+// csvTime is an instant in a CSV cell, in UTC; empty when there is none.
+func csvTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 // creditOf words what a conversion was credited to; links are named by

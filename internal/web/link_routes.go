@@ -13,6 +13,7 @@ func (h *handler) linkRoutes(mux *http.ServeMux, route routeFunc) {
 	route("GET /w/{ws}/links/presets", signedIn, h.linkPresetsShow)
 	route("POST /w/{ws}/links/presets", signedIn, h.linkPresetsSave)
 	route("GET /w/{ws}/links/{id}", signedIn, h.linkShow)
+	route("GET /w/{ws}/links/{id}/clicks.csv", signedIn, h.linkCSV)
 	route("POST /w/{ws}/links/{id}", signedIn, h.linkUpdate)
 	route("POST /w/{ws}/links/{id}/delete", signedIn, h.linkDelete)
 }

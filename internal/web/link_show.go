@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -76,6 +78,52 @@ func (h *handler) renderLink(w http.ResponseWriter, r *http.Request, v *visit, s
 	}
 	h.render(w, r, v, status, "links_stats", &page{Title: l.Code + " · Links · " + m.Workspace.Name, Heading: d.Link.Short,
 		Section: "links", WS: &m, Form: f, Data: d})
+}
+
+// linkCSVTables are the link page's tables that download as CSV.
+var linkCSVTables = []string{"days", "referrers"}
+
+// linkCSV downloads a table of a link's page as CSV, over the same last
+// 90 days: human clicks per day (table=days, days with clicks only, as
+// the page lists them) or where they came from (table=referrers).
+func (h *handler) linkCSV(w http.ResponseWriter, r *http.Request, v *visit) {
+	m, ok := h.workspace(w, r, v)
+	if !ok {
+		return
+	}
+	id, ok := h.pathID(w, r, v, "id")
+	if !ok {
+		return
+	}
+	ctx, ws := r.Context(), m.Workspace.ID
+	l, err := h.d.Links.Get(ctx, v.actor, ws, id)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	table := r.URL.Query().Get("table")
+	if !slices.Contains(linkCSVTables, table) {
+		h.fail(w, r, v, model.Invalid("table", "%q is not a table; one of %s", table, strings.Join(linkCSVTables, ", ")))
+		return
+	}
+	st, err := h.d.Links.Stats(ctx, v.actor, ws, id)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
+	out := newCSVDownload(w, "link-"+l.Code+"-"+table+".csv")
+	if table == "days" {
+		out.row("day", "human_clicks")
+		for _, d := range st.ByDay {
+			out.row(d.Day, strconv.Itoa(d.Clicks))
+		}
+	} else {
+		out.row("referrer", "human_clicks", "share_pct")
+		for _, rr := range h.referrerRows(st) {
+			out.row(rr.Label, strconv.Itoa(rr.Clicks), strconv.Itoa(rr.Share))
+		}
+	}
+	out.flush()
 }
 
 // referrerRows names the referrer classes for people, with their share.
