@@ -98,19 +98,31 @@ func (s *Service) OverviewOf(ctx context.Context, workspaceID string, from, to t
 		return Overview{}, model.Invalid("from", "choose a period of up to a year, its start before its end")
 	}
 	o := Overview{From: from, To: to, ByChannel: map[string]KPIs{}}
+	// The period before is read at the same time, on another connection:
+	// over a year each period reads thousands of rows.
+	type before struct {
+		k   KPIs
+		err error
+	}
+	prevc := make(chan before, 1)
+	go func() {
+		k, _, _, err := s.period(ctx, workspaceID, from.Add(-to.Sub(from)), from)
+		prevc <- before{k, err}
+	}()
 	cur, results, byCh, err := s.period(ctx, workspaceID, from, to)
+	var campaigns map[store.PostChannel][]string
+	if err == nil {
+		campaigns, err = s.campaigns(ctx, workspaceID, results)
+	}
+	p := <-prevc
 	if err != nil {
 		return o, err
 	}
-	campaigns, err := s.campaigns(ctx, workspaceID, results)
-	if err != nil {
-		return o, err
+	if p.err != nil {
+		return o, p.err
 	}
+	prev := p.k
 	o.ByPillar, o.ByLabel, o.ByCampaign = groups(results, campaigns, to.Sub(from).Hours()/(24*7))
-	prev, _, _, err := s.period(ctx, workspaceID, from.Add(-to.Sub(from)), from)
-	if err != nil {
-		return o, err
-	}
 	o.Current, o.Previous, o.ByChannel = cur, prev, byCh
 	o.HasData = cur.Posts > 0 || cur.Followers.Known
 	sort.SliceStable(results, func(i, j int) bool { return results[i].Engagements.V > results[j].Engagements.V })

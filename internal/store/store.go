@@ -67,13 +67,17 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 // sqliteDSN carries the settings River and Herald rely on: WAL so readers do
 // not block the writer, a busy timeout instead of instant SQLITE_BUSY,
 // immediate transactions so a read-then-write transaction never fails to
-// upgrade its lock, and enforced foreign keys.
+// upgrade its lock, and enforced foreign keys. Reads go through a memory
+// map of up to 1 GiB of the file instead of a system call per page (the
+// analytics overview of a year reads thousands of scattered rows; see
+// docs/BENCHMARKS.md).
 func sqliteDSN(path string, readOnly bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "mmap_size(1073741824)")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {
