@@ -163,7 +163,7 @@ func (t *Tx) rebuildLatest(ctx context.Context, targetIDs []string) error {
 	if _, err := t.q.ExecContext(ctx, `DELETE FROM post_metric_latest WHERE `+cond, args...); err != nil {
 		return wrap("rebuild latest post metrics", err)
 	}
-	_, err := t.q.ExecContext(ctx, `INSERT INTO post_metric_latest (`+latestCols+`) `+latestSelect(cond), args...)
+	_, err := t.q.ExecContext(ctx, `INSERT INTO post_metric_latest (`+latestRowCols+`) `+latestSelect(cond), args...)
 	return wrap("rebuild latest post metrics", err)
 }
 

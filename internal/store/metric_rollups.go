@@ -31,16 +31,21 @@ func saneCount(col string) string {
 
 const latestCols = `target_id, snapshot_id, taken_at, likes, reposts, replies, quotes, views, clicks`
 
+// latestRowCols are a latest-read row's columns as latestSelect gives them.
+const latestRowCols = `workspace_id, published_at, ` + latestCols
+
 // latestSelect picks, among the snapshots matching cond, each target's
-// newest (ties broken by ID, as the raw queries do) in latestCols order.
+// newest (ties broken by ID, as the raw queries do) in latestRowCols
+// order, with its target's workspace and publication time.
 func latestSelect(cond string) string {
 	var sane []string
 	for _, c := range []string{"likes", "reposts", "replies", "quotes", "views", "clicks"} {
-		sane = append(sane, saneCount(c))
+		sane = append(sane, saneCount("r."+c))
 	}
-	return `SELECT target_id, id, taken_at, ` + strings.Join(sane, ", ") + ` FROM (SELECT target_id, id, taken_at, likes, reposts,
-		replies, quotes, views, clicks, ROW_NUMBER() OVER (PARTITION BY target_id ORDER BY taken_at DESC, id DESC) AS n
-		FROM post_metric_snapshots WHERE ` + cond + `) ranked WHERE n = 1`
+	return `SELECT r.workspace_id, t.published_at, r.target_id, r.id, r.taken_at, ` + strings.Join(sane, ", ") + ` FROM (SELECT
+		workspace_id, target_id, id, taken_at, likes, reposts, replies, quotes, views, clicks,
+		ROW_NUMBER() OVER (PARTITION BY target_id ORDER BY taken_at DESC, id DESC) AS n
+		FROM post_metric_snapshots WHERE ` + cond + `) r LEFT JOIN post_targets t ON t.id = r.target_id WHERE r.n = 1`
 }
 
 // rollPostMetrics brings the latest-read rollup up to date with the
@@ -48,8 +53,8 @@ func latestSelect(cond string) string {
 // (a late or replayed read) leaves it as it is.
 func (q *Queries) rollPostMetrics(ctx context.Context, snapshotIDs []string) error {
 	cond, args := q.oneOf("id", snapshotIDs, 0)
-	_, err := q.q.ExecContext(ctx, `INSERT INTO post_metric_latest (`+latestCols+`) `+latestSelect(cond)+`
-		ON CONFLICT (target_id) DO UPDATE SET snapshot_id = excluded.snapshot_id, taken_at = excluded.taken_at,
+	_, err := q.q.ExecContext(ctx, `INSERT INTO post_metric_latest (`+latestRowCols+`) `+latestSelect(cond)+`
+		ON CONFLICT (target_id) DO UPDATE SET published_at = excluded.published_at, snapshot_id = excluded.snapshot_id, taken_at = excluded.taken_at,
 		likes = excluded.likes, reposts = excluded.reposts, replies = excluded.replies, quotes = excluded.quotes,
 		views = excluded.views, clicks = excluded.clicks
 		WHERE excluded.taken_at > post_metric_latest.taken_at
@@ -79,39 +84,133 @@ func (q *Queries) rollAccountMetrics(ctx context.Context, s model.AccountMetricS
 // to), like PublishedBetween but without their text (PostTexts has it for
 // the few shown), with each one's latest read from the rollup (absent for
 // a target never read). The read carries its ID, time and believable
-// counters; the others are unknown.
+// counters; the others are unknown. Each part is one index range in the
+// workspace (targets, latest reads, posts), never a look-up per target,
+// so a year of thousands of posts reads a few hundred pages.
 func (q *Queries) PublishedWithLatest(ctx context.Context, workspaceID string, from, to time.Time) ([]PublishedTarget, map[string]model.PostMetricSnapshot, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT t.id, t.post_id, t.channel_id, p.pillar_id, p.labels, t.published_at,
-		l.snapshot_id, l.taken_at, l.likes, l.reposts, l.replies, l.quotes, l.views, l.clicks
-		FROM post_targets t JOIN posts p ON p.id = t.post_id LEFT JOIN post_metric_latest l ON l.target_id = t.id
-		WHERE t.workspace_id = $1 AND t.status = 'published' AND t.published_at >= $2 AND t.published_at < $3
-		ORDER BY t.published_at, t.id`, workspaceID, ts(from), ts(to))
+	out, err := q.publishedTargets(ctx, workspaceID, from, to)
+	if err != nil || len(out) == 0 {
+		return out, map[string]model.PostMetricSnapshot{}, err
+	}
+	latest, err := q.latestInPeriod(ctx, workspaceID, out, from, to)
 	if err != nil {
-		return nil, nil, wrap("published with latest", err)
+		return nil, nil, err
+	}
+	return out, latest, q.postGrouping(ctx, workspaceID, out)
+}
+
+// publishedTargets reads a period's published targets from the
+// post_targets_published index alone.
+func (q *Queries) publishedTargets(ctx context.Context, workspaceID string, from, to time.Time) ([]PublishedTarget, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT id, post_id, channel_id, published_at FROM post_targets
+		WHERE workspace_id = $1 AND status = 'published' AND published_at >= $2 AND published_at < $3
+		ORDER BY published_at, id`, workspaceID, ts(from), ts(to))
+	if err != nil {
+		return nil, wrap("published targets", err)
 	}
 	defer rows.Close()
 	var out []PublishedTarget
-	latest := map[string]model.PostMetricSnapshot{}
 	for rows.Next() {
-		var p PublishedTarget
-		var labels string
-		var snapID sql.NullString
-		var s model.PostMetricSnapshot
-		if err := rows.Scan(&p.TargetID, &p.PostID, &p.ChannelID, &p.PillarID, &labels, tm(&p.PublishedAt), &snapID,
-			tm(&s.TakenAt), countScan{&s.Likes}, countScan{&s.Reposts}, countScan{&s.Replies}, countScan{&s.Quotes},
-			countScan{&s.Views}, countScan{&s.Clicks}); err != nil {
-			return nil, nil, wrap("published with latest", err)
-		}
-		if p.Labels = []string{}; labels != "[]" { // most posts have none: no decoding
-			_ = json.Unmarshal([]byte(labels), &p.Labels) // Herald's own JSON
+		p := PublishedTarget{Labels: []string{}}
+		if err := rows.Scan(&p.TargetID, &p.PostID, &p.ChannelID, tm(&p.PublishedAt)); err != nil {
+			return nil, wrap("published targets", err)
 		}
 		out = append(out, p)
-		if snapID.Valid {
-			s.ID, s.WorkspaceID, s.ChannelID, s.PostID, s.TargetID = snapID.String, workspaceID, p.ChannelID, p.PostID, p.TargetID
-			latest[p.TargetID] = s
+	}
+	return out, wrap("published targets", rows.Err())
+}
+
+// latestInPeriod reads the latest reads of these targets, published in
+// [from, to), by the rollup's publication time; a target whose row is
+// not there (never read, or published again since its last read) is
+// looked up by ID.
+func (q *Queries) latestInPeriod(ctx context.Context, workspaceID string, targets []PublishedTarget, from, to time.Time) (map[string]model.PostMetricSnapshot, error) {
+	byID := make(map[string]*PublishedTarget, len(targets))
+	for i := range targets {
+		byID[targets[i].TargetID] = &targets[i]
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT `+latestCols+` FROM post_metric_latest
+		WHERE workspace_id = $1 AND published_at >= $2 AND published_at < $3`, workspaceID, ts(from), ts(to))
+	if err != nil {
+		return nil, wrap("latest post metrics in period", err)
+	}
+	defer rows.Close()
+	latest := map[string]model.PostMetricSnapshot{}
+	for rows.Next() {
+		s, err := scanLatest(rows)
+		if err != nil {
+			return nil, wrap("latest post metrics in period", err)
+		}
+		if p := byID[s.TargetID]; p != nil {
+			s.WorkspaceID, s.ChannelID, s.PostID = workspaceID, p.ChannelID, p.PostID
+			latest[s.TargetID] = s
 		}
 	}
-	return out, latest, wrap("published with latest", rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, wrap("latest post metrics in period", err)
+	}
+	var missing []string
+	for id := range byID {
+		if _, ok := latest[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	more, err := q.rolledLatest(ctx, missing)
+	for id, s := range more {
+		p := byID[id]
+		s.WorkspaceID, s.ChannelID, s.PostID = workspaceID, p.ChannelID, p.PostID
+		latest[id] = s
+	}
+	return latest, err
+}
+
+// postGrouping fills the targets' pillar and labels from the
+// posts_grouping index: post IDs grow with time, so the posts of a
+// period lie in one range of the workspace's IDs.
+func (q *Queries) postGrouping(ctx context.Context, workspaceID string, targets []PublishedTarget) error {
+	lo, hi := targets[0].PostID, targets[0].PostID
+	for _, t := range targets {
+		lo, hi = min(lo, t.PostID), max(hi, t.PostID)
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT id, pillar_id, labels FROM posts WHERE workspace_id = $1 AND id >= $2 AND id <= $3`,
+		workspaceID, lo, hi)
+	if err != nil {
+		return wrap("post grouping", err)
+	}
+	defer rows.Close()
+	type grouping struct {
+		pillar string
+		labels []string
+	}
+	posts := map[string]grouping{}
+	for _, t := range targets {
+		posts[t.PostID] = grouping{}
+	}
+	for rows.Next() {
+		var id, pillar, labels string
+		if err := rows.Scan(&id, &pillar, &labels); err != nil {
+			return wrap("post grouping", err)
+		}
+		if _, ok := posts[id]; !ok {
+			continue
+		}
+		g := grouping{pillar: pillar, labels: []string{}}
+		if labels != "[]" { // most posts have none: no decoding
+			_ = json.Unmarshal([]byte(labels), &g.labels) // Herald's own JSON
+		}
+		posts[id] = g
+	}
+	if err := rows.Err(); err != nil {
+		return wrap("post grouping", err)
+	}
+	for i := range targets {
+		g := posts[targets[i].PostID]
+		targets[i].PillarID = g.pillar
+		if g.labels != nil {
+			targets[i].Labels = g.labels
+		}
+	}
+	return nil
 }
 
 // AccountSpansRolled is AccountSpans read from the daily rollup: whole UTC
@@ -197,14 +296,21 @@ func (q *Queries) rolledLatest(ctx context.Context, targetIDs []string) (map[str
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var s model.PostMetricSnapshot
-		if err := rows.Scan(&s.TargetID, &s.ID, tm(&s.TakenAt), countScan{&s.Likes}, countScan{&s.Reposts}, countScan{&s.Replies},
-			countScan{&s.Quotes}, countScan{&s.Views}, countScan{&s.Clicks}); err != nil {
+		s, err := scanLatest(rows)
+		if err != nil {
 			return nil, wrap("rolled latest post metrics", err)
 		}
 		out[s.TargetID] = s
 	}
 	return out, wrap("rolled latest post metrics", rows.Err())
+}
+
+// scanLatest reads a latest-read row in latestCols order.
+func scanLatest(rows *sql.Rows) (model.PostMetricSnapshot, error) {
+	var s model.PostMetricSnapshot
+	err := rows.Scan(&s.TargetID, &s.ID, tm(&s.TakenAt), countScan{&s.Likes}, countScan{&s.Reposts}, countScan{&s.Replies},
+		countScan{&s.Quotes}, countScan{&s.Views}, countScan{&s.Clicks})
+	return s, err
 }
 
 // PostTexts returns the text of these posts of a workspace.

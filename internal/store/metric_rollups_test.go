@@ -230,3 +230,42 @@ func TestMigrationRecordsRollupBackfill(t *testing.T) {
 		}
 	})
 }
+
+// A period's posts come with their pillar and labels, and their latest
+// reads, also for a target published again after its last read (its
+// rollup row still has the old time, so it is looked up by ID) and one
+// never read; the period it left no longer lists it.
+func TestPublishedWithLatestRanges(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		day := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+		ws, _, posts := metricFixture(t, s, day, 4)
+		var snaps []model.PostMetricSnapshot
+		for i, p := range posts[:3] {
+			snaps = append(snaps, model.PostMetricSnapshot{ID: ids.New(), WorkspaceID: ws, ChannelID: p.Targets[0].ChannelID, PostID: p.ID,
+				TargetID: p.Targets[0].ID, TakenAt: day.Add(20 * time.Hour), Source: "test", Likes: model.Count{Value: int64(i + 1), Known: true}})
+		}
+		tx(t, s, func(tx *Tx) error { return tx.AddPostMetrics(ctx, snaps) })
+		tx(t, s, func(tx *Tx) error {
+			if _, err := tx.q.ExecContext(ctx, `UPDATE posts SET pillar_id = 'pl', labels = '["launch","sale"]' WHERE id = $1`, posts[1].ID); err != nil {
+				return err
+			}
+			_, err := tx.q.ExecContext(ctx, `UPDATE post_targets SET published_at = $1 WHERE id = $2`, ts(day.AddDate(0, 0, 2)), posts[2].Targets[0].ID)
+			return err
+		})
+		pubs, latest, err := s.Read().PublishedWithLatest(ctx, ws, day, day.AddDate(0, 0, 1))
+		if err != nil || len(pubs) != 3 || len(latest) != 2 {
+			t.Fatalf("first day: %+v %+v %v", pubs, latest, err)
+		}
+		if p := pubs[1]; p.PillarID != "pl" || !reflect.DeepEqual(p.Labels, []string{"launch", "sale"}) || latest[p.TargetID].Likes.Value != 2 {
+			t.Fatalf("post with pillar and labels: %+v %+v", p, latest[p.TargetID])
+		}
+		if p := pubs[2]; p.TargetID != posts[3].Targets[0].ID || p.PillarID != "" || len(p.Labels) != 0 || p.Labels == nil {
+			t.Fatalf("post never read: %+v", p)
+		}
+		pubs, latest, err = s.Read().PublishedWithLatest(ctx, ws, day.AddDate(0, 0, 2), day.AddDate(0, 0, 3))
+		if err != nil || len(pubs) != 1 || latest[posts[2].Targets[0].ID].Likes.Value != 3 || latest[posts[2].Targets[0].ID].PostID != posts[2].ID {
+			t.Fatalf("published again: %+v %+v %v", pubs, latest, err)
+		}
+	})
+}

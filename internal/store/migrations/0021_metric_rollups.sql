@@ -11,6 +11,8 @@
 -- may exceed 32 bits.
 CREATE TABLE post_metric_latest (
     target_id   TEXT PRIMARY KEY REFERENCES post_targets(id) ON DELETE CASCADE,
+    workspace_id TEXT NOT NULL,
+    published_at TEXT,  -- the target's, copied so a period is one index range
     snapshot_id TEXT NOT NULL,
     taken_at    TEXT NOT NULL,
     likes       BIGINT,
@@ -20,6 +22,12 @@ CREATE TABLE post_metric_latest (
     views       BIGINT,
     clicks      BIGINT
 );
+
+-- A period's latest reads, in one contiguous range of this index (a
+-- look-up per target would touch a page per target of a table with
+-- millions of rows).
+CREATE INDEX post_metric_latest_period ON post_metric_latest(workspace_id, published_at, target_id, snapshot_id, taken_at,
+    likes, reposts, replies, quotes, views, clicks);
 
 -- Per channel and UTC day, the first and the last account read without a
 -- flag: follower growth over whole days reads these, and only the partial
@@ -63,9 +71,10 @@ CREATE INDEX metric_rollup_rebuilds_open ON metric_rollup_rebuilds(phase);
 INSERT INTO metric_rollup_rebuilds (id) SELECT '00000000000000000000000021'
 WHERE EXISTS (SELECT 1 FROM post_metric_snapshots) OR EXISTS (SELECT 1 FROM account_metric_snapshots);
 
--- The overview's query for the posts of a period reads only indexes for
--- the targets and their posts' pillar and labels (a post's row, with its
--- content, is far larger); the raw reads at a period's edges.
+-- The overview reads only index ranges for the targets of a period and
+-- their posts' pillar and labels (post IDs grow with time, so a period's
+-- posts lie close together in a workspace; a post's row, with its
+-- content, is far larger); and the raw reads at a period's edges.
 CREATE INDEX post_targets_published ON post_targets(workspace_id, status, published_at, id, post_id, channel_id);
-CREATE INDEX posts_grouping ON posts(id, pillar_id, labels);
+CREATE INDEX posts_grouping ON posts(workspace_id, id, pillar_id, labels);
 CREATE INDEX account_metric_snapshots_workspace ON account_metric_snapshots(workspace_id, taken_at);
