@@ -227,9 +227,11 @@ func tagged(ev gonostr.Event, id string) bool {
 	return false
 }
 
-// Bob's reply and reaction in a Matrix room reach Herald's inbox in one
-// poll; Herald's answer appears in the room as a reply to Bob's message.
-func TestE2EMatrixInbox(t *testing.T) {
+// matrixRoom makes a room on the local homeserver where Alice is Herald's
+// channel and Bob a member who writes to it, and a Herald with that
+// channel connected.
+func matrixRoom(t *testing.T, name string) (*env, testenv.MatrixClient, string) {
+	t.Helper()
 	peer := testenv.Peer(t, "dendrite", "MATRIX_URL", "MATRIX_ALICE_TOKEN", "MATRIX_BOB_TOKEN", "MATRIX_BOB_USER_ID")
 	hs := peer["MATRIX_URL"]
 	if !strings.HasPrefix(hs, "http://127.0.0.1:") {
@@ -240,7 +242,7 @@ func TestE2EMatrixInbox(t *testing.T) {
 	var created struct {
 		RoomID string `json:"room_id"`
 	}
-	if st := alice.Call("POST", "/_matrix/client/v3/createRoom", map[string]any{"preset": "private_chat", "name": "Herald inbox e2e",
+	if st := alice.Call("POST", "/_matrix/client/v3/createRoom", map[string]any{"preset": "private_chat", "name": name,
 		"invite": []string{peer["MATRIX_BOB_USER_ID"]}}, &created); st != 200 {
 		t.Fatalf("createRoom: HTTP %d", st)
 	}
@@ -249,11 +251,19 @@ func TestE2EMatrixInbox(t *testing.T) {
 		t.Fatalf("bob join: HTTP %d", st)
 	}
 	e := live(t)
-	ctx := context.Background()
 	var err error
-	if e.ch, err = e.a.Channels.Connect(ctx, e.owner, e.ws, "matrix", map[string]string{"homeserver": hs, "access_token": peer["MATRIX_ALICE_TOKEN"], "room": room}); err != nil {
+	if e.ch, err = e.a.Channels.Connect(context.Background(), e.owner, e.ws, "matrix", map[string]string{"homeserver": hs,
+		"access_token": peer["MATRIX_ALICE_TOKEN"], "room": room}); err != nil {
 		t.Fatal(err)
 	}
+	return e, bob, room
+}
+
+// Bob's reply and reaction in a Matrix room reach Herald's inbox in one
+// poll; Herald's answer appears in the room as a reply to Bob's message.
+func TestE2EMatrixInbox(t *testing.T) {
+	e, bob, room := matrixRoom(t, "Herald inbox e2e")
+	ctx := context.Background()
 	root := e.publishNow("Matrix inbox e2e " + time.Now().Format(time.RFC3339Nano))
 	reply := bob.Send(room, "m.room.message", map[string]any{"msgtype": "m.text", "body": "Bob: when does it open?",
 		"m.relates_to": map[string]any{"m.in_reply_to": map[string]any{"event_id": root}}})

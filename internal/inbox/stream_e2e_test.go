@@ -2,7 +2,6 @@ package inbox_test
 
 import (
 	"context"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -90,30 +89,7 @@ func TestE2ENostrStream(t *testing.T) {
 // With a live /sync stream on the local Matrix homeserver, Bob's reply is
 // in the inbox within seconds with no poll at all.
 func TestE2EMatrixStream(t *testing.T) {
-	peer := testenv.Peer(t, "dendrite", "MATRIX_URL", "MATRIX_ALICE_TOKEN", "MATRIX_BOB_TOKEN", "MATRIX_BOB_USER_ID")
-	hs := peer["MATRIX_URL"]
-	if !strings.HasPrefix(hs, "http://127.0.0.1:") {
-		t.Fatalf("refusing non-loopback homeserver %q", hs)
-	}
-	alice := testenv.MatrixClient{T: t, Base: hs, Token: peer["MATRIX_ALICE_TOKEN"]}
-	bob := testenv.MatrixClient{T: t, Base: hs, Token: peer["MATRIX_BOB_TOKEN"]}
-	var created struct {
-		RoomID string `json:"room_id"`
-	}
-	if st := alice.Call("POST", "/_matrix/client/v3/createRoom", map[string]any{"preset": "private_chat", "name": "Herald stream e2e",
-		"invite": []string{peer["MATRIX_BOB_USER_ID"]}}, &created); st != 200 {
-		t.Fatalf("createRoom: HTTP %d", st)
-	}
-	room := created.RoomID
-	if st := bob.Call("POST", "/_matrix/client/v3/join/"+url.PathEscape(room), nil, nil); st != 200 {
-		t.Fatalf("bob join: HTTP %d", st)
-	}
-	e := live(t)
-	ctx := context.Background()
-	var err error
-	if e.ch, err = e.a.Channels.Connect(ctx, e.owner, e.ws, "matrix", map[string]string{"homeserver": hs, "access_token": peer["MATRIX_ALICE_TOKEN"], "room": room}); err != nil {
-		t.Fatal(err)
-	}
+	e, bob, room := matrixRoom(t, "Herald stream e2e")
 	root := e.publishNow("Matrix stream e2e " + time.Now().Format(time.RFC3339Nano))
 	e.a.Inbox.WakeStreams()
 	for deadline := time.Now().Add(20 * time.Second); !e.a.Inbox.Streaming(e.ch.ID); time.Sleep(100 * time.Millisecond) {
