@@ -62,13 +62,8 @@ type channelKPIs struct {
 
 // analyticsShow shows a period's KPIs against the period before.
 func (h *handler) analyticsShow(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
+	m, from, to, ok := h.workspacePeriod(w, r, v)
 	if !ok {
-		return
-	}
-	from, to, err := analyticsPeriod(r)
-	if err != nil {
-		h.fail(w, r, v, err)
 		return
 	}
 	o, err := h.d.Metrics.Overview(r.Context(), v.actor, m.Workspace.ID, from, to)
@@ -253,13 +248,8 @@ func (h *handler) bestTimesUse(w http.ResponseWriter, r *http.Request, v *visit)
 // analyticsCSV downloads a table of the overview as CSV: per channel
 // (table=channels) or every post of the period ranked (table=posts).
 func (h *handler) analyticsCSV(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
+	m, from, to, ok := h.workspacePeriod(w, r, v)
 	if !ok {
-		return
-	}
-	from, to, err := analyticsPeriod(r)
-	if err != nil {
-		h.fail(w, r, v, err)
 		return
 	}
 	table := r.URL.Query().Get("table")
@@ -378,6 +368,21 @@ func csvValue(v metrics.Value) string {
 		return ""
 	}
 	return strconv.FormatFloat(v.V, 'f', -1, 64)
+}
+
+// workspacePeriod opens the workspace of an analytics page and reads its
+// period; when either fails it has answered and returns ok false.
+func (h *handler) workspacePeriod(w http.ResponseWriter, r *http.Request, v *visit) (model.Membership, time.Time, time.Time, bool) {
+	m, ok := h.workspace(w, r, v)
+	if !ok {
+		return m, time.Time{}, time.Time{}, false
+	}
+	from, to, err := analyticsPeriod(r)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return m, from, to, false
+	}
+	return m, from, to, true
 }
 
 // analyticsPeriod reads from and to (YYYY-MM-DD, to inclusive), by

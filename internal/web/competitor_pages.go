@@ -47,13 +47,8 @@ func (h *handler) competitorsShow(w http.ResponseWriter, r *http.Request, v *vis
 }
 
 func (h *handler) renderCompetitors(w http.ResponseWriter, r *http.Request, v *visit, status int, f *form) {
-	m, ok := h.workspace(w, r, v)
+	m, from, to, ok := h.workspacePeriod(w, r, v)
 	if !ok {
-		return
-	}
-	from, to, err := analyticsPeriod(r)
-	if err != nil {
-		h.fail(w, r, v, err)
 		return
 	}
 	cmp, err := h.d.Competitors.Compare(r.Context(), v.actor, m.Workspace.ID, from, to)
@@ -174,13 +169,8 @@ func (h *handler) competitorDelete(w http.ResponseWriter, r *http.Request, v *vi
 
 // competitorsCSV downloads the comparison table.
 func (h *handler) competitorsCSV(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
+	m, from, to, ok := h.workspacePeriod(w, r, v)
 	if !ok {
-		return
-	}
-	from, to, err := analyticsPeriod(r)
-	if err != nil {
-		h.fail(w, r, v, err)
 		return
 	}
 	cmp, err := h.d.Competitors.Compare(r.Context(), v.actor, m.Workspace.ID, from, to)

@@ -92,13 +92,8 @@ func (h *handler) renderConversions(w http.ResponseWriter, r *http.Request, v *v
 // (from and to as on the analytics page, by default the last 28 days),
 // oldest first, with its attribution as the page words it and as data.
 func (h *handler) conversionCSV(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
+	m, from, to, ok := h.workspacePeriod(w, r, v)
 	if !ok {
-		return
-	}
-	from, to, err := analyticsPeriod(r)
-	if err != nil {
-		h.fail(w, r, v, err)
 		return
 	}
 	ws := m.Workspace.ID

@@ -31,13 +31,8 @@ func (h *handler) reportRoutes(route routeFunc) {
 
 // reportPDF downloads the analytics of a period as a PDF report.
 func (h *handler) reportPDF(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
+	m, from, to, ok := h.workspacePeriod(w, r, v)
 	if !ok {
-		return
-	}
-	from, to, err := analyticsPeriod(r)
-	if err != nil {
-		h.fail(w, r, v, err)
 		return
 	}
 	doc, rep, err := h.d.Reports.PDF(r.Context(), v.actor, m.Workspace.ID, from, to)
