@@ -268,6 +268,15 @@ func (s *Service) load(ctx context.Context, q *store.Queries, workspaceID, id st
 	return l, err
 }
 
+// Codes returns the short codes of these links of a workspace by ID, in
+// one read; a deleted link is absent.
+func (s *Service) Codes(ctx context.Context, a model.Actor, workspaceID string, ids []string) (map[string]string, error) {
+	if _, err := s.Workspaces.Authorize(ctx, a, workspaceID, model.ActLinkView); err != nil {
+		return nil, err
+	}
+	return s.Store.Read().LinkCodes(ctx, workspaceID, ids)
+}
+
 // List returns up to limit links of a workspace after the ID afterID ("" for
 // the first page), in ID order, with their human click counts.
 func (s *Service) List(ctx context.Context, a model.Actor, workspaceID, afterID string, limit int) ([]model.Link, error) {

@@ -75,5 +75,20 @@ func TestTargetCampaigns(t *testing.T) {
 		if none, err := s.Read().TargetCampaigns(ctx, ws, nil); err != nil || len(none) != 0 {
 			t.Errorf("no targets: %v %v", none, err)
 		}
+
+		// The same links' codes, asked by ID in one call: the workspace's
+		// own only, an unknown ID absent.
+		ask := []string{"no-such-link"}
+		want := map[string]string{}
+		for _, l := range links {
+			ask = append(ask, l.ID)
+			if l.WorkspaceID == ws {
+				want[l.ID] = l.Code
+			}
+		}
+		codes, err := s.Read().LinkCodes(ctx, ws, ask)
+		if err != nil || len(want) <= campaignChunk || !reflect.DeepEqual(codes, want) {
+			t.Fatalf("link codes: %d of %d, %v", len(codes), len(want), err)
+		}
 	})
 }

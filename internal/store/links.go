@@ -42,6 +42,33 @@ func (q *Queries) LinkByID(ctx context.Context, workspaceID, id string) (model.L
 	return l, wrap("link by id", err)
 }
 
+// LinkCodes returns the short codes of these links of a workspace by ID;
+// a link that is gone is absent.
+func (q *Queries) LinkCodes(ctx context.Context, workspaceID string, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	for start := 0; start < len(ids); start += campaignChunk {
+		cond, args := q.oneOf("id", ids[start:min(start+campaignChunk, len(ids))], 1)
+		rows, err := q.q.QueryContext(ctx, `SELECT id, code FROM links WHERE workspace_id = $1 AND `+cond, append([]any{workspaceID}, args...)...)
+		if err != nil {
+			return nil, wrap("link codes", err)
+		}
+		for rows.Next() {
+			var id, code string
+			if err := rows.Scan(&id, &code); err != nil {
+				rows.Close()
+				return nil, wrap("link codes", err)
+			}
+			out[id] = code
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, wrap("link codes", err)
+		}
+	}
+	return out, nil
+}
+
 // LinkByCode loads the link with a short code, in any workspace.
 func (q *Queries) LinkByCode(ctx context.Context, code string) (model.Link, error) {
 	l, err := scanLink(q.q.QueryRowContext(ctx, `SELECT `+linkCols+` FROM links WHERE code = $1`, code))
@@ -223,8 +250,8 @@ func (q *Queries) PutLinkPreview(ctx context.Context, urlHash string, p model.Li
 // its channel.
 type PostChannel struct{ PostID, ChannelID string }
 
-// campaignChunk bounds the post IDs of one campaign lookup, well under
-// SQLite's limit on bound parameters.
+// campaignChunk bounds the IDs of one look-up by a list (campaigns,
+// link codes), well under SQLite's limit on bound parameters.
 const campaignChunk = 500
 
 // TargetCampaigns returns the distinct non-empty campaigns of the links

@@ -73,9 +73,13 @@ func (h *handler) renderConversions(w http.ResponseWriter, r *http.Request, v *v
 			base, conversion.SnippetVersion(), st.SiteKey, st.WindowDays)
 	}
 	d.ServerCall = serverCallExample(d.Endpoint, secret)
-	links := map[string]string{}
+	codes, err := h.linkCodes(r, v, ws, list)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
 	for _, c := range list {
-		d.Conversions = append(d.Conversions, conversionRow{Conversion: c, Credit: h.creditOf(r, v, ws, c, links)})
+		d.Conversions = append(d.Conversions, conversionRow{Conversion: c, Credit: creditOf(c, codes)})
 	}
 	if f == nil {
 		f = &form{Values: url.Values{"window_days": {strconv.Itoa(st.WindowDays)}, "origins": {strings.Join(st.Origins, "\n")}},
@@ -102,13 +106,16 @@ func (h *handler) conversionCSV(w http.ResponseWriter, r *http.Request, v *visit
 		h.fail(w, r, v, err)
 		return
 	}
+	codes, err := h.linkCodes(r, v, ws, list)
+	if err != nil {
+		h.fail(w, r, v, err)
+		return
+	}
 	out := newCSVDownload(w, "conversions-"+from.Format(time.DateOnly)+"-"+to.AddDate(0, 0, -1).Format(time.DateOnly)+".csv")
 	out.row("occurred_at", "received_at", "event_id", "name", "value", "currency", "via", "credited_to", "attribution", "reason",
 		"link", "campaign", "utm_source", "clicked_at")
-	codes := map[string]string{}
 	for _, c := range list {
-		credit := h.creditOf(r, v, ws, c, codes)
-		out.row(csvTime(c.OccurredAt), csvTime(c.ReceivedAt), c.EventID, c.Name, c.Value, c.Currency, conversionVia(c.Source), credit,
+		out.row(csvTime(c.OccurredAt), csvTime(c.ReceivedAt), c.EventID, c.Name, c.Value, c.Currency, conversionVia(c.Source), creditOf(c, codes),
 			c.Attribution, c.Reason, codes[c.LinkID], c.Campaign, c.UTMSource, csvTime(c.ClickedAt))
 	}
 	out.flush()
@@ -130,23 +137,30 @@ func csvTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
+// linkCodes reads the short codes of the links these conversions are
+// credited to, in one read.
+func (h *handler) linkCodes(r *http.Request, v *visit, ws string, list []model.Conversion) (map[string]string, error) {
+	var ids []string
+	seen := map[string]bool{}
+	for _, c := range list {
+		if c.LinkID != "" && !seen[c.LinkID] {
+			seen[c.LinkID] = true
+			ids = append(ids, c.LinkID)
+		}
+	}
+	return h.d.Links.Codes(r.Context(), v.actor, ws, ids)
+}
+
 // creditOf words what a conversion was credited to; links are named by
-// their short code, looked up once each.
-func (h *handler) creditOf(r *http.Request, v *visit, ws string, c model.Conversion, codes map[string]string) string {
+// their short code (codes by link ID; a deleted link is absent).
+func creditOf(c model.Conversion, codes map[string]string) string {
 	if !c.Attributed() {
 		return "Unattributed: " + c.Reason
 	}
 	link := ""
 	if c.LinkID != "" {
-		code, seen := codes[c.LinkID]
-		if !seen {
-			if l, err := h.d.Links.Get(r.Context(), v.actor, ws, c.LinkID); err == nil {
-				code = l.Code
-			}
-			codes[c.LinkID] = code
-		}
-		link = "link " + code
-		if code == "" {
+		link = "link " + codes[c.LinkID]
+		if codes[c.LinkID] == "" {
 			link = "a deleted link"
 		}
 	}
