@@ -258,8 +258,8 @@ func (b *bench) reads(p model.Post, c, limit int) []model.PostMetricSnapshot {
 		grown := reach * (1 - math.Exp(-iv.Hours()/30))
 		s := model.PostMetricSnapshot{ID: ids.New(), WorkspaceID: p.WorkspaceID, ChannelID: t.ChannelID, PostID: p.ID, TargetID: t.ID,
 			TakenAt: at, Source: "bench:post_metrics", Likes: count(grown * 0.05), Reposts: count(grown * 0.01), Replies: count(grown * 0.005)}
-		if c%2 == 0 {
-			s.Views = count(grown)
+		if c%2 == 0 { // a network with insights: views, reach and saves
+			s.Views, s.Reach, s.Saves = count(grown), count(grown*0.7), count(grown*0.004)
 		}
 		if c%3 == 0 {
 			s.Clicks = count(grown * 0.02)
@@ -286,7 +286,8 @@ func (b *bench) accounts(ctx context.Context) (int, error) {
 				at := b.now.AddDate(0, 0, -d).Add(time.Duration(b.rng.Int64N(3600)) * time.Second)
 				batch = append(batch, model.AccountMetricSnapshot{ID: ids.New(), WorkspaceID: b.ws[w], ChannelID: ch, TakenAt: at,
 					Source: "bench:account_metrics", Followers: model.Count{Value: followers, Known: true},
-					Following: model.Count{Value: 100, Known: true}, Posts: model.Count{Value: int64(b.o.days - d), Known: true}})
+					Following: model.Count{Value: 100, Known: true}, Posts: model.Count{Value: int64(b.o.days - d), Known: true},
+					Reach: model.Count{Value: followers / 3, Known: true}, Impressions: model.Count{Value: followers, Known: true}})
 			}
 			if len(batch) >= chunk {
 				if err := b.a.Store.BulkAccountMetrics(ctx, batch); err != nil {

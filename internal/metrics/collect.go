@@ -269,7 +269,37 @@ func snapshot(d store.MetricDue, pm provider.PostMetrics, read bool, fields map[
 	set(provider.MetricQuotes, pm.Quotes, &s.Quotes)
 	set(provider.MetricViews, pm.Views, &s.Views)
 	set(provider.MetricClicks, pm.Clicks, &s.Clicks)
+	set(provider.MetricReach, pm.Reach, &s.Reach)
+	set(provider.MetricSaves, pm.Saves, &s.Saves)
 	return s
+}
+
+// accountSnapshot maps a network's account counters: reach and
+// impressions stay unknown unless the network reports them; negative or
+// impossible values are kept flagged.
+func accountSnapshot(d store.MetricDue, info provider.Info, am provider.AccountMetrics, now time.Time) model.AccountMetricSnapshot {
+	snap := model.AccountMetricSnapshot{ID: ids.New(), WorkspaceID: d.WorkspaceID, ChannelID: d.ChannelID, TakenAt: now,
+		Source: fmt.Sprintf("%s:account_metrics", info.Network)}
+	set := func(v int64, c *model.Count) {
+		*c = model.Count{Value: v, Known: true}
+		if v < 0 {
+			snap.Flags = appendOnce(snap.Flags, model.MetricNegative)
+		} else if v > impossible {
+			snap.Flags = appendOnce(snap.Flags, model.MetricImpossible)
+		}
+	}
+	set(am.Followers, &snap.Followers)
+	set(am.Following, &snap.Following)
+	set(am.Posts, &snap.Posts)
+	for _, f := range info.AccountMetricFields {
+		switch f {
+		case provider.MetricReach:
+			set(am.Reach, &snap.Reach)
+		case provider.MetricImpressions:
+			set(am.Impressions, &snap.Impressions)
+		}
+	}
+	return snap
 }
 
 func appendOnce(list []string, s string) []string {
@@ -297,9 +327,9 @@ func (s *Service) markDecreases(ctx context.Context, tx *store.Tx, snaps []model
 		if !ok {
 			continue
 		}
-		for _, pair := range [][2]model.Count{{p.Likes, snaps[i].Likes}, {p.Reposts, snaps[i].Reposts}, {p.Replies, snaps[i].Replies},
-			{p.Quotes, snaps[i].Quotes}, {p.Views, snaps[i].Views}} {
-			if pair[0].Known && pair[1].Known && pair[1].Value < pair[0].Value {
+		before, now := p.Counters(), snaps[i].Counters()
+		for j := range now {
+			if before[j].Known && now[j].Known && now[j].Value < before[j].Value {
 				snaps[i].Flags = appendOnce(snaps[i].Flags, model.MetricDecreased)
 			}
 		}
@@ -367,17 +397,7 @@ func (s *Service) account(ctx context.Context, ar channel.AccountRead, d store.M
 	if err != nil {
 		return false, s.failAll(ctx, []store.MetricDue{d}, now, err)
 	}
-	snap := model.AccountMetricSnapshot{ID: ids.New(), WorkspaceID: d.WorkspaceID, ChannelID: d.ChannelID, TakenAt: now,
-		Source:    fmt.Sprintf("%s:account_metrics", p.Info().Network),
-		Followers: model.Count{Value: am.Followers, Known: true}, Following: model.Count{Value: am.Following, Known: true},
-		Posts: model.Count{Value: am.Posts, Known: true}}
-	for _, v := range []int64{am.Followers, am.Following, am.Posts} {
-		if v < 0 {
-			snap.Flags = appendOnce(snap.Flags, model.MetricNegative)
-		} else if v > impossible {
-			snap.Flags = appendOnce(snap.Flags, model.MetricImpossible)
-		}
-	}
+	snap := accountSnapshot(d, p.Info(), am, now)
 	return true, s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.AddAccountMetrics(ctx, snap); err != nil {
 			return err

@@ -65,7 +65,8 @@ func TestCollectAtDecayingIntervals(t *testing.T) {
 		clk := &clock{t: start}
 		fk := fake.New()
 		info := fk.Info()
-		info.PostMetricFields = []string{provider.MetricLikes, provider.MetricReposts, provider.MetricReplies} // no views, clicks
+		info.PostMetricFields = []string{provider.MetricLikes, provider.MetricReposts, provider.MetricReplies} // no views, clicks, reach, saves
+		info.AccountMetricFields = nil                                                                         // no account reach or impressions
 		fk.As = &info
 		a.Providers.Register(fk)
 		u, err := a.Accounts.Setup(ctx, model.Actor{}, account.NewUser{Email: "o@example.com", Name: "O", Password: "correct horse battery"})
@@ -95,7 +96,7 @@ func TestCollectAtDecayingIntervals(t *testing.T) {
 		if n := len(snaps(fresh)); n != 0 {
 			t.Fatalf("the fresh post was read %d times before it was an hour old", n)
 		}
-		if ss := snaps(old); len(ss) != 1 || !ss[0].Likes.Known || ss[0].Views.Known || ss[0].Clicks.Known {
+		if ss := snaps(old); len(ss) != 1 || !ss[0].Likes.Known || ss[0].Views.Known || ss[0].Clicks.Known || ss[0].Reach.Known || ss[0].Saves.Known {
 			t.Fatalf("the old post: %+v", ss)
 		}
 		// Every hour for two days: the fresh post is read at 1 h, 6 h, 24 h.
@@ -116,8 +117,58 @@ func TestCollectAtDecayingIntervals(t *testing.T) {
 			t.Fatalf("the old post was read %d times, want once until its 60-day age", n)
 		}
 		acc, err := a.Store.Read().AccountMetrics(ctx, ch.ID, start.Add(-time.Hour))
-		if err != nil || len(acc) != 3 || !acc[0].Followers.Known {
-			t.Fatalf("account reads over two days (at 0 h, 24 h, 48 h): %d %v", len(acc), err)
+		if err != nil || len(acc) != 3 || !acc[0].Followers.Known || acc[0].Reach.Known || acc[0].Impressions.Known {
+			t.Fatalf("account reads over two days (at 0 h, 24 h, 48 h): %+v %v", acc, err)
+		}
+	})
+}
+
+// A network that reports reach, saves and the account's daily reach and
+// impressions has them stored as read, and the overview counts them.
+func TestCollectReachAndSaves(t *testing.T) {
+	testenv.Each(t, func(t *testing.T, cfg config.Config) {
+		ctx := context.Background()
+		cfg.Roles = []string{"web"}
+		a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { a.Close() })
+		start := time.Now().UTC().Truncate(time.Second)
+		clk := &clock{t: start}
+		fk := fake.New()
+		a.Providers.Register(fk)
+		u, _ := a.Accounts.Setup(ctx, model.Actor{}, account.NewUser{Email: "o@example.com", Name: "O", Password: "correct horse battery"})
+		owner := model.Actor{UserID: u.ID, Email: u.Email, IsAdmin: true, Via: "web"}
+		w, _ := a.Workspaces.Create(ctx, owner, "Acme")
+		ch, err := a.Channels.Connect(ctx, owner, w.ID, "fake", map[string]string{"handle": "acme"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Metrics.Now, fk.Now = clk.now, clk.now
+		p := published(t, a, owner, w.ID, ch, start.Add(-10*24*time.Hour))
+		if _, err := a.Metrics.Collect(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ss, err := a.Store.Read().PostMetrics(ctx, w.ID, p.ID)
+		if err != nil || len(ss) != 1 {
+			t.Fatalf("reads: %+v %v", ss, err)
+		}
+		s := ss[0]
+		if !s.Reach.Known || !s.Saves.Known || s.Reach.Value != s.Likes.Value*9 || s.Saves.Value != s.Likes.Value/11 || s.Likes.Value == 0 {
+			t.Fatalf("reach and saves as the network reports them: %+v", s)
+		}
+		acc, err := a.Store.Read().AccountMetrics(ctx, ch.ID, start.Add(-time.Hour))
+		if err != nil || len(acc) != 1 || !acc[0].Reach.Known || !acc[0].Impressions.Known || acc[0].Impressions.Value != 3*acc[0].Reach.Value {
+			t.Fatalf("account read: %+v %v", acc, err)
+		}
+		o, err := a.Metrics.Overview(ctx, owner, w.ID, start.AddDate(0, 0, -14), start.Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		eng := s.Likes.Value + s.Reposts.Value + s.Replies.Value + s.Saves.Value + s.Clicks.Value
+		if k := o.Current; k.Reach.V != float64(s.Reach.Value) || k.Engagements.V != float64(eng) || k.AccountReach.V != float64(acc[0].Reach.Value) {
+			t.Fatalf("overview: reach %+v, engagements %+v (want %d), daily account reach %+v", k.Reach, k.Engagements, eng, k.AccountReach)
 		}
 	})
 }

@@ -13,8 +13,11 @@ import (
 // Every rate is left unknown, never 0 or NaN, when its denominator is.
 var KPIFormulas = map[string]string{
 	"posts":               "Posts published in the period (one per channel a post went to)",
-	"engagements":         "Likes + reposts + replies + quotes + clicks, from each post's latest read; counters a network does not report are not counted",
+	"engagements":         "Likes + reposts + replies + quotes + saves + clicks, from each post's latest read; counters a network does not report are not counted",
 	"impressions":         "Views where the network reports them (not available elsewhere)",
+	"reach":               "Reach = unique accounts each post was shown to, summed over the posts whose network reports it (a person reached by two posts counts twice; not available elsewhere)",
+	"account_reach":       "Daily account reach = unique accounts shown the channel's content on the day before its last account read in the period, where the network reports it",
+	"account_impressions": "Daily account impressions = times the channel's content was shown on the day before its last account read in the period, where the network reports it",
 	"engagement_rate_imp": "Engagement rate by impressions = engagements ÷ impressions, over posts whose network reports views",
 	"engagement_rate_fol": "Engagement rate by followers = engagements per post ÷ followers at the end of the period",
 	"ctr":                 "Click-through rate = tracked clicks ÷ impressions, over posts with both",
@@ -46,6 +49,9 @@ type KPIs struct {
 	Posts          int
 	Engagements    Value
 	Impressions    Value
+	Reach          Value // summed over posts
+	AccountReach   Value // the channels' daily reach at their last read
+	AccountImpr    Value // the channels' daily impressions at their last read
 	RateByImp      Value // engagements ÷ impressions
 	RateByFol      Value // engagements per post ÷ followers
 	CTR            Value // clicks ÷ impressions
@@ -66,6 +72,7 @@ type PostResult struct {
 	store.PublishedTarget
 	Engagements Value
 	Impressions Value
+	Reach       Value
 	clicks      model.Count
 }
 
@@ -154,9 +161,7 @@ func (s *Service) period(ctx context.Context, workspaceID string, from, to time.
 		if n, ok := snap.Engagements(); ok {
 			r.Engagements = known(float64(n))
 		}
-		if snap.Views.Known && snap.Views.Value >= 0 && snap.Views.Value <= model.MaxCount {
-			r.Impressions = known(float64(snap.Views.Value))
-		}
+		r.Impressions, r.Reach = believable(snap.Views), believable(snap.Reach)
 		results = append(results, r)
 		ch := byCh[p.ChannelID]
 		if ch == nil {
@@ -221,6 +226,9 @@ func (k *KPIs) add(r PostResult, snap model.PostMetricSnapshot) {
 	if r.Engagements.Known {
 		k.Engagements = known(k.Engagements.V + r.Engagements.V)
 	}
+	if r.Reach.Known {
+		k.Reach = known(k.Reach.V + r.Reach.V)
+	}
 	if r.Impressions.Known {
 		k.Impressions = known(k.Impressions.V + r.Impressions.V)
 		k.engagementsImp += r.Engagements.V
@@ -230,8 +238,14 @@ func (k *KPIs) add(r PostResult, snap model.PostMetricSnapshot) {
 	}
 }
 
-// follow adds a channel's follower span.
+// follow adds a channel's follower span and daily reach.
 func (k *KPIs) follow(sp store.AccountSpan) {
+	if r := believable(sp.Last.Reach); r.Known {
+		k.AccountReach = known(k.AccountReach.V + r.V)
+	}
+	if i := believable(sp.Last.Impressions); i.Known {
+		k.AccountImpr = known(k.AccountImpr.V + i.V)
+	}
 	if !sp.Last.Followers.Known {
 		return
 	}
@@ -241,6 +255,15 @@ func (k *KPIs) follow(sp store.AccountSpan) {
 		k.FollowerPct.V += float64(sp.First.Followers.Value) // the base, until finish
 		k.FollowerPct.Known = true
 	}
+}
+
+// believable is a counter as the KPIs use it: unknown when the network
+// does not report it or sent a value that cannot be right.
+func believable(c model.Count) Value {
+	if !c.Known || c.Value < 0 || c.Value > model.MaxCount {
+		return Value{}
+	}
+	return known(float64(c.Value))
 }
 
 // finish turns sums into rates.

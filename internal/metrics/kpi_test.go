@@ -64,11 +64,15 @@ func TestOverviewKPIs(t *testing.T) {
 			snap(pA1, chA, from.Add(25*time.Hour), 1, 0, 10, true), // older read: ignored
 			snap(pA1, chA, from.Add(30*time.Hour), 10, 2, 200, true),
 			snap(pA2, chA, from.Add(50*time.Hour), 4, 0, 100, true),
-			snap(pB1, chB, from.Add(80*time.Hour), 6, 0, 0, false), // network without views
+			snap(pB1, chB, from.Add(80*time.Hour), 6, 0, 0, false), // network without views, reach or saves
 		}
+		snaps[0].Reach, snaps[0].Saves = count(9), count(9)
+		snaps[1].Reach, snaps[1].Saves = count(150), count(3)
+		snaps[2].Reach, snaps[2].Saves = count(-5), count(1) // a reach that cannot be right stays out
 		accounts := []model.AccountMetricSnapshot{
 			{ID: ids.New(), WorkspaceID: w.ID, ChannelID: chA.ID, TakenAt: from.Add(time.Hour), Source: "test", Followers: count(100)},
-			{ID: ids.New(), WorkspaceID: w.ID, ChannelID: chA.ID, TakenAt: from.Add(13 * 24 * time.Hour), Source: "test", Followers: count(110)},
+			{ID: ids.New(), WorkspaceID: w.ID, ChannelID: chA.ID, TakenAt: from.Add(13 * 24 * time.Hour), Source: "test", Followers: count(110),
+				Reach: count(70), Impressions: count(210)},
 			{ID: ids.New(), WorkspaceID: w.ID, ChannelID: chB.ID, TakenAt: from.Add(time.Hour), Source: "test", Followers: count(50)},
 			{ID: ids.New(), WorkspaceID: w.ID, ChannelID: chB.ID, TakenAt: from.Add(13 * 24 * time.Hour), Source: "test", Followers: count(40)},
 		}
@@ -107,12 +111,15 @@ func TestOverviewKPIs(t *testing.T) {
 			t.Fatal(err)
 		}
 		k := o.Current
-		// By hand: engagements 12 + 4 + 6 = 22 over 3 posts; impressions 300
-		// (channel B reports none); engagement on posts with impressions 16;
-		// followers 110 + 40 = 150, net +10 - 10 = 0 of 150 at the start.
+		// By hand: engagements (12 + 3 saves) + (4 + 1 save) + 6 = 26 over 3
+		// posts; impressions 300 (channel B reports none); reach 150 (pA2's
+		// is garbage, B reports none); engagement on posts with impressions
+		// 20; followers 110 + 40 = 150, net +10 - 10 = 0 of 150 at the
+		// start; daily account reach 70 (channel A's last read; B has none).
 		want := map[string][2]float64{
-			"posts": {3, float64(k.Posts)}, "engagements": {22, k.Engagements.V}, "impressions": {300, k.Impressions.V},
-			"rate by impressions": {16.0 / 300, k.RateByImp.V}, "rate by followers": {22.0 / 3 / 150, k.RateByFol.V},
+			"posts": {3, float64(k.Posts)}, "engagements": {26, k.Engagements.V}, "impressions": {300, k.Impressions.V},
+			"reach": {150, k.Reach.V}, "account reach": {70, k.AccountReach.V}, "account impressions": {210, k.AccountImpr.V},
+			"rate by impressions": {20.0 / 300, k.RateByImp.V}, "rate by followers": {26.0 / 3 / 150, k.RateByFol.V},
 			"followers": {150, k.Followers.V}, "net": {0, k.FollowerNet.V}, "growth %": {0, k.FollowerPct.V},
 			"posts per week": {1.5, k.PostsPerWeek.V},
 		}
@@ -127,17 +134,22 @@ func TestOverviewKPIs(t *testing.T) {
 		if k.CTR.V != 0 || !k.CTR.Known {
 			t.Errorf("CTR %+v: no clicks over known impressions is 0, and known", k.CTR)
 		}
-		if b := o.ByChannel[chB.ID]; b.Impressions.Known || b.RateByImp.Known || b.FollowerNet.V != -10 || math.Abs(b.FollowerPct.V+0.2) > 1e-9 {
+		if b := o.ByChannel[chB.ID]; b.Impressions.Known || b.Reach.Known || b.AccountReach.Known || b.RateByImp.Known || b.FollowerNet.V != -10 ||
+			math.Abs(b.FollowerPct.V+0.2) > 1e-9 {
 			t.Errorf("channel B: %+v", b)
 		}
-		if none := o.ByPillar[""]; none.Posts != 3 || none.Engagements.V != 22 || len(o.ByLabel) != 0 {
+		if ch := o.ByChannel[chA.ID]; ch.Reach.V != 150 || ch.AccountReach.V != 70 {
+			t.Errorf("channel A: reach %+v, daily account reach %+v", ch.Reach, ch.AccountReach)
+		}
+		if none := o.ByPillar[""]; none.Posts != 3 || none.Engagements.V != 26 || len(o.ByLabel) != 0 {
 			t.Errorf("by pillar %+v, by label %+v", o.ByPillar, o.ByLabel)
 		}
-		// By hand: spring has pA1 and pA2 (12 + 4 engagements, 200 + 100
+		// By hand: spring has pA1 and pA2 (15 + 5 engagements, 200 + 100
 		// impressions), launch pA1 alone, and pB1 no campaign (6, no views).
 		camp := o.ByCampaign
-		if len(camp) != 3 || camp["spring"].Posts != 2 || camp["spring"].Engagements.V != 16 || camp["spring"].Impressions.V != 300 ||
-			math.Abs(camp["spring"].RateByImp.V-16.0/300) > 1e-9 || camp["launch"].Posts != 1 || camp["launch"].Engagements.V != 12 ||
+		if len(camp) != 3 || camp["spring"].Posts != 2 || camp["spring"].Engagements.V != 20 || camp["spring"].Impressions.V != 300 ||
+			camp["spring"].Reach.V != 150 || math.Abs(camp["spring"].RateByImp.V-20.0/300) > 1e-9 || camp["launch"].Posts != 1 ||
+			camp["launch"].Engagements.V != 15 ||
 			camp["launch"].Impressions.V != 200 || camp[""].Posts != 1 || camp[""].Engagements.V != 6 || camp[""].Impressions.Known {
 			t.Errorf("by campaign %+v", camp)
 		}

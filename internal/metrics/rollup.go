@@ -88,7 +88,7 @@ func rawPeriodData(ctx context.Context, q *store.Queries, workspaceID string, fr
 		return nil, nil, nil, err
 	}
 	for id, snap := range latest {
-		for _, c := range []*model.Count{&snap.Likes, &snap.Reposts, &snap.Replies, &snap.Quotes, &snap.Views, &snap.Clicks} {
+		for _, c := range snap.Counters() {
 			if c.Known && (c.Value < 0 || c.Value > model.MaxCount) {
 				*c = model.Count{} // as the rollup holds it: the figures leave it out either way
 			}

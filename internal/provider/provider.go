@@ -87,9 +87,13 @@ type Info struct {
 	Limits       Limits  // defaults before the account's own limits are read
 	DocsURL      string  // the network's API documentation
 	// PostMetricFields names the PostMetrics counters the network reports
-	// (likes, reposts, replies, quotes, views, clicks); any other is "not
-	// available from this network", never zero.
+	// (likes, reposts, replies, quotes, views, clicks, reach, saves); any
+	// other is "not available from this network", never zero.
 	PostMetricFields []string
+	// AccountMetricFields names the optional AccountMetrics counters the
+	// network reports (reach, impressions); followers, following and
+	// posts come with every account read.
+	AccountMetricFields []string
 }
 
 // Has reports whether the provider declares capability c.

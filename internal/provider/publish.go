@@ -147,14 +147,19 @@ const (
 	MetricReposts = "reposts"
 	MetricReplies = "replies"
 	MetricQuotes  = "quotes"
-	MetricViews   = "views"
+	MetricViews   = "views" // impressions
 	MetricClicks  = "clicks"
+	MetricReach   = "reach" // unique accounts shown the post (or, for an account, shown its content that day)
+	MetricSaves   = "saves" // bookmarks
+	// MetricImpressions is an account's impressions on the day before the
+	// read, as in Info.AccountMetricFields.
+	MetricImpressions = "impressions"
 )
 
 // PostMetrics are counters for one published post.
 type PostMetrics struct {
-	Likes, Reposts, Replies, Quotes, Views, Clicks int64
-	At                                             time.Time
+	Likes, Reposts, Replies, Quotes, Views, Clicks, Reach, Saves int64
+	At                                                           time.Time
 }
 
 // PostMetricsReader reads post counters.
@@ -162,9 +167,12 @@ type PostMetricsReader interface {
 	PostMetrics(ctx context.Context, acct Account, posts []RemotePost) (map[string]PostMetrics, error)
 }
 
-// AccountMetrics are counters for the account.
+// AccountMetrics are counters for the account. Followers, following
+// and posts every reader reports; reach and impressions (of the day
+// before the read) only those whose Info.AccountMetricFields name them.
 type AccountMetrics struct {
 	Followers, Following, Posts int64
+	Reach, Impressions          int64
 	At                          time.Time
 }
 

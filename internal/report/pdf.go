@@ -270,11 +270,11 @@ func (d *doc) channelTable() {
 	var rows [][]string
 	for _, c := range d.r.Channels {
 		k := c.K
-		rows = append(rows, []string{c.Name, strconv.Itoa(k.Posts), Show(k.Engagements, false), Show(k.Impressions, false),
+		rows = append(rows, []string{c.Name, strconv.Itoa(k.Posts), Show(k.Engagements, false), Show(k.Impressions, false), Show(k.Reach, false),
 			Show(k.RateByImp, true), Show(k.RateByFol, true), Show(k.Followers, false), signed(k.FollowerNet) + " (" + Show(k.FollowerPct, true) + ")"})
 	}
-	d.table([]column{{"Channel", 38, "L"}, {"Posts", 13, "R"}, {"Engagements", 22, "R"}, {"Impressions", 22, "R"},
-		{"Rate (impr.)", 21, "R"}, {"Rate (foll.)", 21, "R"}, {"Followers", 19, "R"}, {"Growth", 24, "R"}}, rows)
+	d.table([]column{{"Channel", 30, "L"}, {"Posts", 11, "R"}, {"Engagements", 21, "R"}, {"Impressions", 20, "R"}, {"Reach", 17, "R"},
+		{"Rate (impr.)", 19, "R"}, {"Rate (foll.)", 19, "R"}, {"Followers", 18, "R"}, {"Growth", 25, "R"}}, rows)
 }
 
 // signed shows a change with its sign.
@@ -312,10 +312,10 @@ func (d *doc) postTable(title string, posts []PostRow, none string) {
 			text = "(no text)"
 		}
 		rows = append(rows, []string{strconv.Itoa(i + 1), text, p.Channel, p.PublishedAt.In(d.r.Zone).Format("2 Jan 15:04"),
-			Show(p.Engagements, false), Show(p.Impressions, false)})
+			Show(p.Engagements, false), Show(p.Impressions, false), Show(p.Reach, false)})
 	}
-	d.table([]column{{"#", 7, "R"}, {"Post", 75, "L"}, {"Channel", 32, "L"}, {"Published", 22, "L"}, {"Engagements", 22, "R"},
-		{"Impressions", 22, "R"}}, rows)
+	d.table([]column{{"#", 7, "R"}, {"Post", 62, "L"}, {"Channel", 30, "L"}, {"Published", 22, "L"}, {"Engagements", 22, "R"},
+		{"Impressions", 22, "R"}, {"Reach", 15, "R"}}, rows)
 }
 
 func (d *doc) definitions() {

@@ -37,14 +37,15 @@ func known(v float64) metrics.Value { return metrics.Value{V: v, Known: true} }
 func sample() Report {
 	from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	cur := metrics.KPIs{Posts: 12, Engagements: known(1234), Impressions: known(45678), RateByImp: known(0.027), FollowerNet: known(37),
-		Followers: known(2150), FollowerPct: known(0.0175), PostsPerWeek: known(3)}
+		Followers: known(2150), FollowerPct: known(0.0175), PostsPerWeek: known(3), Reach: known(31337), AccountReach: known(4242)}
 	prev := metrics.KPIs{Posts: 9, Engagements: known(987), Impressions: known(40000), RateByImp: known(0.0247), PostsPerWeek: known(2.25)}
 	r := Report{Workspace: "Café Zürich — Ελληνικά 日本", From: from, To: from.AddDate(0, 0, 28), Zone: time.UTC, HasData: true,
 		Brand: Brand{Color: "#aa3366"}, KPIs: kpiRows(cur, prev), Generated: from.AddDate(0, 0, 29),
 		Channels:  []Row{{Name: "Bluesky Café", K: cur}, {Name: "Mastodon", K: metrics.KPIs{Posts: 1}}},
 		Pillars:   []Row{{Name: "No pillar", K: cur}},
 		Campaigns: []Row{{Name: "No campaign", K: metrics.KPIs{Posts: 1}}, {Name: "Spring sale", K: cur}},
-		Top:       []PostRow{{Text: "Launch day 🎉🚀 thank you all", Channel: "Bluesky Café", PublishedAt: from.Add(50 * time.Hour), Engagements: known(800)}},
+		Top: []PostRow{{Text: "Launch day 🎉🚀 thank you all", Channel: "Bluesky Café", PublishedAt: from.Add(50 * time.Hour), Engagements: known(800),
+			Reach: known(6502)}},
 	}
 	for d := 0; d < 28; d++ {
 		day := Day{Date: from.AddDate(0, 0, d)}
@@ -115,7 +116,7 @@ func TestPDFRenders(t *testing.T) {
 		t.Errorf("the first page is %.1f%% inked; a report page has a band, tables and a chart", share*100)
 	}
 	for _, want := range []string{"Café Zürich — Ελληνικά", "Key figures", "1234", "987", "45678", "2.70%", "+25%", "Engagements per channel",
-		"Engagements by day of publishing", "Bluesky Café", "By campaign", "Spring sale", "No campaign", "Launch day",
+		"Engagements by day of publishing", "Bluesky Café", "By campaign", "Reach", "31337", "Daily account reach", "4242", "6502", "Spring sale", "No campaign", "Launch day",
 		"How each figure is computed", "n/a", "Page 1 of"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF's text lacks %q:\n%s", want, text)

@@ -127,6 +127,7 @@ type PostRow struct {
 	PublishedAt   time.Time
 	Engagements   metrics.Value
 	Impressions   metrics.Value
+	Reach         metrics.Value
 }
 
 // Day is the posts published on one day and their engagements.
@@ -250,7 +251,7 @@ func postRows(in []metrics.PostResult, names map[string]string) []PostRow {
 	out := make([]PostRow, 0, len(in))
 	for _, p := range in {
 		out = append(out, PostRow{Text: p.Text, Channel: nameOr(names[p.ChannelID], "A removed channel"), PublishedAt: p.PublishedAt,
-			Engagements: p.Engagements, Impressions: p.Impressions})
+			Engagements: p.Engagements, Impressions: p.Impressions, Reach: p.Reach})
 	}
 	return out
 }

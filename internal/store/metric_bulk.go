@@ -38,9 +38,8 @@ func (s *Store) BulkPosts(ctx context.Context, ps []model.Post) error {
 // BulkPostMetrics stores post snapshots without touching the rollups.
 func (s *Store) BulkPostMetrics(ctx context.Context, ss []model.PostMetricSnapshot) error {
 	rows := make([][]any, len(ss))
-	for i, m := range ss {
-		rows[i] = []any{m.ID, m.WorkspaceID, m.ChannelID, m.PostID, m.TargetID, ts(m.TakenAt), m.Source, countArg(m.Likes),
-			countArg(m.Reposts), countArg(m.Replies), countArg(m.Quotes), countArg(m.Views), countArg(m.Clicks), strings.Join(m.Flags, ",")}
+	for i := range ss {
+		rows[i] = postMetricRow(&ss[i])
 	}
 	return s.bulk(ctx, "post_metric_snapshots", strings.Split(postMetricCols, ", "), rows)
 }
@@ -49,12 +48,10 @@ func (s *Store) BulkPostMetrics(ctx context.Context, ss []model.PostMetricSnapsh
 // rollups.
 func (s *Store) BulkAccountMetrics(ctx context.Context, ss []model.AccountMetricSnapshot) error {
 	rows := make([][]any, len(ss))
-	for i, m := range ss {
-		rows[i] = []any{m.ID, m.WorkspaceID, m.ChannelID, ts(m.TakenAt), m.Source, countArg(m.Followers), countArg(m.Following),
-			countArg(m.Posts), strings.Join(m.Flags, ",")}
+	for i := range ss {
+		rows[i] = accountMetricRow(&ss[i])
 	}
-	return s.bulk(ctx, "account_metric_snapshots", []string{"id", "workspace_id", "channel_id", "taken_at", "source", "followers",
-		"following", "posts", "flags"}, rows)
+	return s.bulk(ctx, "account_metric_snapshots", strings.Split(accountMetricCols, ", "), rows)
 }
 
 // bulk writes rows into table's columns.

@@ -195,11 +195,11 @@ func (t *Tx) rebuildDaily(ctx context.Context, channelIDs []string, from, to tim
 	}
 	// a numbers each day's reads from its first, d from its last.
 	_, err := t.q.ExecContext(ctx, `INSERT INTO channel_metric_daily (channel_id, day, workspace_id, first_at, first_id, first_followers,
-		last_at, last_id, last_followers)
+		last_at, last_id, last_followers, last_reach, last_impressions)
 		SELECT channel_id, day, MAX(workspace_id), MAX(CASE WHEN a = 1 THEN taken_at END), MAX(CASE WHEN a = 1 THEN id END),
 		MAX(CASE WHEN a = 1 THEN followers END), MAX(CASE WHEN d = 1 THEN taken_at END), MAX(CASE WHEN d = 1 THEN id END),
-		MAX(CASE WHEN d = 1 THEN followers END)
-		FROM (SELECT channel_id, workspace_id, taken_at, id, followers, SUBSTR(taken_at, 1, 10) AS day,
+		MAX(CASE WHEN d = 1 THEN followers END), MAX(CASE WHEN d = 1 THEN reach END), MAX(CASE WHEN d = 1 THEN impressions END)
+		FROM (SELECT channel_id, workspace_id, taken_at, id, followers, reach, impressions, SUBSTR(taken_at, 1, 10) AS day,
 			ROW_NUMBER() OVER (PARTITION BY channel_id, SUBSTR(taken_at, 1, 10) ORDER BY taken_at, id) AS a,
 			ROW_NUMBER() OVER (PARTITION BY channel_id, SUBSTR(taken_at, 1, 10) ORDER BY taken_at DESC, id DESC) AS d
 			FROM account_metric_snapshots WHERE flags = '' AND `+readCond+`) ranked

@@ -29,21 +29,22 @@ func saneCount(col string) string {
 	return "CASE WHEN " + col + " BETWEEN 0 AND " + strconv.FormatInt(model.MaxCount, 10) + " THEN " + col + " END"
 }
 
-const latestCols = `target_id, snapshot_id, taken_at, likes, reposts, replies, quotes, views, clicks`
+var latestCols = `target_id, snapshot_id, taken_at, ` + strings.Join(postCounterCols, ", ")
 
 // latestRowCols are a latest-read row's columns as latestSelect gives them.
-const latestRowCols = `workspace_id, published_at, ` + latestCols
+var latestRowCols = `workspace_id, published_at, ` + latestCols
 
 // latestSelect picks, among the snapshots matching cond, each target's
 // newest (ties broken by ID, as the raw queries do) in latestRowCols
 // order, with its target's workspace and publication time.
 func latestSelect(cond string) string {
-	var sane []string
-	for _, c := range []string{"likes", "reposts", "replies", "quotes", "views", "clicks"} {
+	var sane, raw []string
+	for _, c := range postCounterCols {
 		sane = append(sane, saneCount("r."+c))
+		raw = append(raw, c)
 	}
 	return `SELECT r.workspace_id, t.published_at, r.target_id, r.id, r.taken_at, ` + strings.Join(sane, ", ") + ` FROM (SELECT
-		workspace_id, target_id, id, taken_at, likes, reposts, replies, quotes, views, clicks,
+		workspace_id, target_id, id, taken_at, ` + strings.Join(raw, ", ") + `,
 		ROW_NUMBER() OVER (PARTITION BY target_id ORDER BY taken_at DESC, id DESC) AS n
 		FROM post_metric_snapshots WHERE ` + cond + `) r LEFT JOIN post_targets t ON t.id = r.target_id WHERE r.n = 1`
 }
@@ -53,10 +54,12 @@ func latestSelect(cond string) string {
 // (a late or replayed read) leaves it as it is.
 func (q *Queries) rollPostMetrics(ctx context.Context, snapshotIDs []string) error {
 	cond, args := q.oneOf("id", snapshotIDs, 0)
+	set := []string{"published_at = excluded.published_at", "snapshot_id = excluded.snapshot_id", "taken_at = excluded.taken_at"}
+	for _, c := range postCounterCols {
+		set = append(set, c+" = excluded."+c)
+	}
 	_, err := q.q.ExecContext(ctx, `INSERT INTO post_metric_latest (`+latestRowCols+`) `+latestSelect(cond)+`
-		ON CONFLICT (target_id) DO UPDATE SET published_at = excluded.published_at, snapshot_id = excluded.snapshot_id, taken_at = excluded.taken_at,
-		likes = excluded.likes, reposts = excluded.reposts, replies = excluded.replies, quotes = excluded.quotes,
-		views = excluded.views, clicks = excluded.clicks
+		ON CONFLICT (target_id) DO UPDATE SET `+strings.Join(set, ", ")+`
 		WHERE excluded.taken_at > post_metric_latest.taken_at
 		OR (excluded.taken_at = post_metric_latest.taken_at AND excluded.snapshot_id > post_metric_latest.snapshot_id)`, args...)
 	return wrap("roll post metrics", err)
@@ -72,11 +75,12 @@ func (q *Queries) rollAccountMetrics(ctx context.Context, s model.AccountMetricS
 		return col + " = CASE WHEN " + cond + " THEN excluded." + col + " ELSE " + d + "." + col + " END"
 	}
 	_, err := q.q.ExecContext(ctx, `INSERT INTO channel_metric_daily (channel_id, day, workspace_id, first_at, first_id, first_followers,
-		last_at, last_id, last_followers) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		last_at, last_id, last_followers, last_reach, last_impressions) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		ON CONFLICT (channel_id, day) DO UPDATE SET `+strings.Join([]string{pick(earlier, "first_followers"), pick(earlier, "first_id"),
-		pick(earlier, "first_at"), pick(later, "last_followers"), pick(later, "last_id"), pick(later, "last_at")}, ", "),
+		pick(earlier, "first_at"), pick(later, "last_followers"), pick(later, "last_reach"), pick(later, "last_impressions"),
+		pick(later, "last_id"), pick(later, "last_at")}, ", "),
 		s.ChannelID, s.TakenAt.UTC().Format(dayLayout), s.WorkspaceID, ts(s.TakenAt), s.ID, countArg(s.Followers),
-		ts(s.TakenAt), s.ID, countArg(s.Followers))
+		ts(s.TakenAt), s.ID, countArg(s.Followers), countArg(s.Reach), countArg(s.Impressions))
 	return wrap("roll account metrics", err)
 }
 
@@ -259,7 +263,8 @@ func (q *Queries) AccountSpansRolled(ctx context.Context, workspaceID string, fr
 // toDay): per channel, the first read of its first day with one and the
 // last read of its last; the days between stay in the index.
 func (q *Queries) accountDaySpans(ctx context.Context, workspaceID string, fromDay, toDay time.Time) (map[string]AccountSpan, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT f.channel_id, f.first_at, f.first_id, f.first_followers, l.last_at, l.last_id, l.last_followers
+	rows, err := q.q.QueryContext(ctx, `SELECT f.channel_id, f.first_at, f.first_id, f.first_followers, l.last_at, l.last_id, l.last_followers,
+		l.last_reach, l.last_impressions
 		FROM (SELECT channel_id, MIN(day) AS lo, MAX(day) AS hi FROM channel_metric_daily WHERE workspace_id = $1 AND day >= $2 AND day < $3
 			GROUP BY channel_id) r
 		JOIN channel_metric_daily f ON f.channel_id = r.channel_id AND f.day = r.lo
@@ -274,7 +279,7 @@ func (q *Queries) accountDaySpans(ctx context.Context, workspaceID string, fromD
 		var ch string
 		var first, last model.AccountMetricSnapshot
 		if err := rows.Scan(&ch, tm(&first.TakenAt), &first.ID, countScan{&first.Followers}, tm(&last.TakenAt), &last.ID,
-			countScan{&last.Followers}); err != nil {
+			countScan{&last.Followers}, countScan{&last.Reach}, countScan{&last.Impressions}); err != nil {
 			return nil, wrap("account day spans", err)
 		}
 		first.WorkspaceID, first.ChannelID, last.WorkspaceID, last.ChannelID = workspaceID, ch, workspaceID, ch
@@ -308,8 +313,7 @@ func (q *Queries) rolledLatest(ctx context.Context, targetIDs []string) (map[str
 // scanLatest reads a latest-read row in latestCols order.
 func scanLatest(rows *sql.Rows) (model.PostMetricSnapshot, error) {
 	var s model.PostMetricSnapshot
-	err := rows.Scan(&s.TargetID, &s.ID, tm(&s.TakenAt), countScan{&s.Likes}, countScan{&s.Reposts}, countScan{&s.Replies},
-		countScan{&s.Quotes}, countScan{&s.Views}, countScan{&s.Clicks})
+	err := rows.Scan(append([]any{&s.TargetID, &s.ID, tm(&s.TakenAt)}, counterScans(&s)...)...)
 	return s, err
 }
 

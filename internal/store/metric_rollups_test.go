@@ -18,8 +18,8 @@ func dumpRollups(t *testing.T, s *Store) []string {
 	var out []string
 	for _, q := range []string{
 		`SELECT ` + latestCols + ` FROM post_metric_latest ORDER BY target_id`,
-		`SELECT channel_id, day, workspace_id, first_at, first_id, first_followers, last_at, last_id, last_followers
-			FROM channel_metric_daily ORDER BY channel_id, day`,
+		`SELECT channel_id, day, workspace_id, first_at, first_id, first_followers, last_at, last_id, last_followers, last_reach,
+			last_impressions FROM channel_metric_daily ORDER BY channel_id, day`,
 	} {
 		rows, err := s.reader.Query(q)
 		if err != nil {
@@ -73,6 +73,9 @@ func TestRollupsRebuildFromRaw(t *testing.T) {
 				snap := model.PostMetricSnapshot{ID: ids.New(), WorkspaceID: ws, ChannelID: p.Targets[0].ChannelID, PostID: p.ID,
 					TargetID: p.Targets[0].ID, TakenAt: day.Add(time.Duration(3-k) * 5 * time.Hour), Source: "test",
 					Likes: model.Count{Value: v, Known: true}, Views: model.Count{Value: v * 10, Known: true}}
+				if i%3 != 0 { // reach and saves where "the network" reports them
+					snap.Reach, snap.Saves = model.Count{Value: v * 4, Known: true}, model.Count{Value: v / 2, Known: true}
+				}
 				if k == 0 && i%2 == 0 {
 					snap.Likes, snap.Flags = model.Count{Value: -7, Known: true}, []string{model.MetricNegative}
 				}
@@ -84,6 +87,9 @@ func TestRollupsRebuildFromRaw(t *testing.T) {
 			for k, h := range []int{20, 3, 11} {
 				a := model.AccountMetricSnapshot{ID: ids.New(), WorkspaceID: ws, ChannelID: chans[d%2], TakenAt: day.AddDate(0, 0, d).Add(time.Duration(h) * time.Hour),
 					Source: "test", Followers: model.Count{Value: int64(100*d + k), Known: true}}
+				if d%2 == 0 {
+					a.Reach, a.Impressions = model.Count{Value: int64(10*d + h), Known: true}, model.Count{Value: int64(30*d + h), Known: true}
+				}
 				if k == 2 && d == 1 {
 					a.Followers, a.Flags = model.Count{Value: -1, Known: true}, []string{model.MetricNegative}
 				}
@@ -97,8 +103,8 @@ func TestRollupsRebuildFromRaw(t *testing.T) {
 
 		damage := []string{`UPDATE post_metric_latest SET likes = 999999`, `DELETE FROM post_metric_latest WHERE target_id = '` + posts[0].Targets[0].ID + `'`,
 			`DELETE FROM channel_metric_daily WHERE day = '2026-05-02'`,
-			`INSERT INTO channel_metric_daily VALUES ('` + chans[0] + `', '2026-05-09', '` + ws + `', 'x', 'x', 5, 'x', 'x', 5)`,
-			`INSERT INTO channel_metric_daily VALUES ('` + chans[0] + `', '2026-04-20', '` + ws + `', 'x', 'x', 5, 'x', 'x', 5)`}
+			`INSERT INTO channel_metric_daily VALUES ('` + chans[0] + `', '2026-05-09', '` + ws + `', 'x', 'x', 5, 'x', 'x', 5, 5, 5)`,
+			`INSERT INTO channel_metric_daily VALUES ('` + chans[0] + `', '2026-04-20', '` + ws + `', 'x', 'x', 5, 'x', 'x', 5, NULL, NULL)`}
 		for _, q := range damage {
 			if _, err := s.writer.Exec(q); err != nil {
 				t.Fatal(err)
@@ -199,8 +205,11 @@ func TestMigrationRecordsRollupBackfill(t *testing.T) {
 		if busy, _ := s.Read().RollupsRebuilding(ctx, ws); busy {
 			t.Fatal("a new installation waits for a rebuild")
 		}
-		// Back to the schema before 0021, with the snapshots in place.
-		for _, q := range []string{`DROP TABLE post_metric_latest`, `DROP TABLE channel_metric_daily`, `DROP TABLE metric_rollup_rebuilds`,
+		// Back to the schema before 0021 (and so before 0025), with the
+		// snapshots in place.
+		for _, q := range []string{`ALTER TABLE post_metric_snapshots DROP COLUMN reach`, `ALTER TABLE post_metric_snapshots DROP COLUMN saves`,
+			`ALTER TABLE account_metric_snapshots DROP COLUMN reach`, `ALTER TABLE account_metric_snapshots DROP COLUMN impressions`,
+			`DELETE FROM schema_migrations WHERE version = 25`, `DROP TABLE post_metric_latest`, `DROP TABLE channel_metric_daily`, `DROP TABLE metric_rollup_rebuilds`,
 			`DROP INDEX post_targets_published`, `DROP INDEX posts_grouping`, `DROP INDEX account_metric_snapshots_workspace`,
 			`DELETE FROM schema_migrations WHERE version = 21`} {
 			if _, err := s.writer.Exec(q); err != nil {

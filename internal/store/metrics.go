@@ -36,13 +36,11 @@ func (q *Queries) AddPostMetrics(ctx context.Context, ss []model.PostMetricSnaps
 		var args []any
 		part := ss[start:min(start+ingestChunk, len(ss))]
 		snapIDs := make([]string, 0, len(part))
-		for _, s := range part {
-			addRow(&b, &args, s.ID, s.WorkspaceID, s.ChannelID, s.PostID, s.TargetID, ts(s.TakenAt), s.Source, countArg(s.Likes),
-				countArg(s.Reposts), countArg(s.Replies), countArg(s.Quotes), countArg(s.Views), countArg(s.Clicks), strings.Join(s.Flags, ","))
-			snapIDs = append(snapIDs, s.ID)
+		for i := range part {
+			addRow(&b, &args, postMetricRow(&part[i])...)
+			snapIDs = append(snapIDs, part[i].ID)
 		}
-		if _, err := q.q.ExecContext(ctx, `INSERT INTO post_metric_snapshots (id, workspace_id, channel_id, post_id, target_id, taken_at,
-			source, likes, reposts, replies, quotes, views, clicks, flags) VALUES `+b.String(), args...); err != nil {
+		if _, err := q.q.ExecContext(ctx, `INSERT INTO post_metric_snapshots (`+postMetricCols+`) VALUES `+b.String(), args...); err != nil {
 			return wrap("add post metrics", err)
 		}
 		if err := q.rollPostMetrics(ctx, snapIDs); err != nil {
@@ -52,7 +50,46 @@ func (q *Queries) AddPostMetrics(ctx context.Context, ss []model.PostMetricSnaps
 	return nil
 }
 
-const postMetricCols = `id, workspace_id, channel_id, post_id, target_id, taken_at, source, likes, reposts, replies, quotes, views, clicks, flags`
+// postCounterCols are the post counters' columns, in the order of
+// model.PostMetricSnapshot.Counters.
+var postCounterCols = []string{"likes", "reposts", "replies", "quotes", "views", "clicks", "reach", "saves"}
+
+// postMetricCols are a snapshot row's columns, as postMetricRow gives
+// them and scanPostMetric reads them.
+var postMetricCols = `id, workspace_id, channel_id, post_id, target_id, taken_at, source, ` + strings.Join(postCounterCols, ", ") + `, flags`
+
+// postMetricRow is a snapshot's values in postMetricCols order.
+func postMetricRow(s *model.PostMetricSnapshot) []any {
+	row := []any{s.ID, s.WorkspaceID, s.ChannelID, s.PostID, s.TargetID, ts(s.TakenAt), s.Source}
+	for _, c := range s.Counters() {
+		row = append(row, countArg(*c))
+	}
+	return append(row, strings.Join(s.Flags, ","))
+}
+
+// counterScans are destinations for a snapshot's counters in
+// postCounterCols order.
+func counterScans(s *model.PostMetricSnapshot) []any {
+	var out []any
+	for _, c := range s.Counters() {
+		out = append(out, countScan{c})
+	}
+	return out
+}
+
+// scanPostMetric reads a snapshot row in postMetricCols order.
+func scanPostMetric(rows *sql.Rows) (model.PostMetricSnapshot, error) {
+	var s model.PostMetricSnapshot
+	var flags string
+	dest := append([]any{&s.ID, &s.WorkspaceID, &s.ChannelID, &s.PostID, &s.TargetID, tm(&s.TakenAt), &s.Source}, counterScans(&s)...)
+	if err := rows.Scan(append(dest, &flags)...); err != nil {
+		return s, err
+	}
+	if flags != "" {
+		s.Flags = strings.Split(flags, ",")
+	}
+	return s, nil
+}
 
 // PostMetrics lists a post's snapshots on every channel, oldest first.
 func (q *Queries) PostMetrics(ctx context.Context, workspaceID, postID string) ([]model.PostMetricSnapshot, error) {
@@ -64,14 +101,9 @@ func (q *Queries) PostMetrics(ctx context.Context, workspaceID, postID string) (
 	defer rows.Close()
 	var out []model.PostMetricSnapshot
 	for rows.Next() {
-		var s model.PostMetricSnapshot
-		var flags string
-		if err := rows.Scan(&s.ID, &s.WorkspaceID, &s.ChannelID, &s.PostID, &s.TargetID, tm(&s.TakenAt), &s.Source, countScan{&s.Likes},
-			countScan{&s.Reposts}, countScan{&s.Replies}, countScan{&s.Quotes}, countScan{&s.Views}, countScan{&s.Clicks}, &flags); err != nil {
+		s, err := scanPostMetric(rows)
+		if err != nil {
 			return nil, wrap("post metrics", err)
-		}
-		if flags != "" {
-			s.Flags = strings.Split(flags, ",")
 		}
 		out = append(out, s)
 	}
@@ -93,14 +125,9 @@ func (q *Queries) LatestPostMetrics(ctx context.Context, targetIDs []string) (ma
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var s model.PostMetricSnapshot
-		var flags string
-		if err := rows.Scan(&s.ID, &s.WorkspaceID, &s.ChannelID, &s.PostID, &s.TargetID, tm(&s.TakenAt), &s.Source, countScan{&s.Likes},
-			countScan{&s.Reposts}, countScan{&s.Replies}, countScan{&s.Quotes}, countScan{&s.Views}, countScan{&s.Clicks}, &flags); err != nil {
+		s, err := scanPostMetric(rows)
+		if err != nil {
 			return nil, wrap("latest post metrics", err)
-		}
-		if flags != "" {
-			s.Flags = strings.Split(flags, ",")
 		}
 		out[s.TargetID] = s
 	}
@@ -111,19 +138,43 @@ func (q *Queries) LatestPostMetrics(ctx context.Context, targetIDs []string) (ma
 // flagged, folds it into the channel's daily rollup, in the caller's
 // transaction.
 func (q *Queries) AddAccountMetrics(ctx context.Context, s model.AccountMetricSnapshot) error {
-	flags := strings.Join(s.Flags, ",")
-	_, err := q.q.ExecContext(ctx, `INSERT INTO account_metric_snapshots (id, workspace_id, channel_id, taken_at, source, followers,
-		following, posts, flags) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, s.ID, s.WorkspaceID, s.ChannelID, ts(s.TakenAt), s.Source,
-		countArg(s.Followers), countArg(s.Following), countArg(s.Posts), flags)
-	if err != nil || flags != "" {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO account_metric_snapshots (`+accountMetricCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+		accountMetricRow(&s)...)
+	if err != nil || len(s.Flags) > 0 {
 		return wrap("add account metrics", err)
 	}
 	return q.rollAccountMetrics(ctx, s)
 }
 
+// accountMetricCols are an account snapshot row's columns, as
+// accountMetricRow gives them and scanAccountMetric reads them.
+const accountMetricCols = `id, workspace_id, channel_id, taken_at, source, followers, following, posts, reach, impressions, flags`
+
+// accountMetricRow is an account snapshot's values in accountMetricCols
+// order.
+func accountMetricRow(s *model.AccountMetricSnapshot) []any {
+	return []any{s.ID, s.WorkspaceID, s.ChannelID, ts(s.TakenAt), s.Source, countArg(s.Followers), countArg(s.Following),
+		countArg(s.Posts), countArg(s.Reach), countArg(s.Impressions), strings.Join(s.Flags, ",")}
+}
+
+// scanAccountMetric reads an account snapshot row in accountMetricCols
+// order.
+func scanAccountMetric(rows *sql.Rows) (model.AccountMetricSnapshot, error) {
+	var s model.AccountMetricSnapshot
+	var flags string
+	if err := rows.Scan(&s.ID, &s.WorkspaceID, &s.ChannelID, tm(&s.TakenAt), &s.Source, countScan{&s.Followers}, countScan{&s.Following},
+		countScan{&s.Posts}, countScan{&s.Reach}, countScan{&s.Impressions}, &flags); err != nil {
+		return s, err
+	}
+	if flags != "" {
+		s.Flags = strings.Split(flags, ",")
+	}
+	return s, nil
+}
+
 // AccountMetrics lists a channel's account snapshots since a time.
 func (q *Queries) AccountMetrics(ctx context.Context, channelID string, since time.Time) ([]model.AccountMetricSnapshot, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT id, workspace_id, channel_id, taken_at, source, followers, following, posts, flags
+	rows, err := q.q.QueryContext(ctx, `SELECT `+accountMetricCols+`
 		FROM account_metric_snapshots WHERE channel_id = $1 AND taken_at >= $2 ORDER BY taken_at, id`, channelID, ts(since))
 	if err != nil {
 		return nil, wrap("account metrics", err)
@@ -131,14 +182,9 @@ func (q *Queries) AccountMetrics(ctx context.Context, channelID string, since ti
 	defer rows.Close()
 	var out []model.AccountMetricSnapshot
 	for rows.Next() {
-		var s model.AccountMetricSnapshot
-		var flags string
-		if err := rows.Scan(&s.ID, &s.WorkspaceID, &s.ChannelID, tm(&s.TakenAt), &s.Source, countScan{&s.Followers}, countScan{&s.Following},
-			countScan{&s.Posts}, &flags); err != nil {
+		s, err := scanAccountMetric(rows)
+		if err != nil {
 			return nil, wrap("account metrics", err)
-		}
-		if flags != "" {
-			s.Flags = strings.Split(flags, ",")
 		}
 		out = append(out, s)
 	}
@@ -273,7 +319,7 @@ type AccountSpan struct {
 // AccountSpans returns, per channel of the workspace, the first and last
 // account reads in [from, to).
 func (q *Queries) AccountSpans(ctx context.Context, workspaceID string, from, to time.Time) (map[string]AccountSpan, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT id, workspace_id, channel_id, taken_at, source, followers, following, posts, flags
+	rows, err := q.q.QueryContext(ctx, `SELECT `+accountMetricCols+`
 		FROM account_metric_snapshots WHERE workspace_id = $1 AND taken_at >= $2 AND taken_at < $3 AND flags = ''
 		ORDER BY channel_id, taken_at, id`, workspaceID, ts(from), ts(to))
 	if err != nil {
@@ -282,10 +328,8 @@ func (q *Queries) AccountSpans(ctx context.Context, workspaceID string, from, to
 	defer rows.Close()
 	out := map[string]AccountSpan{}
 	for rows.Next() {
-		var s model.AccountMetricSnapshot
-		var flags string
-		if err := rows.Scan(&s.ID, &s.WorkspaceID, &s.ChannelID, tm(&s.TakenAt), &s.Source, countScan{&s.Followers}, countScan{&s.Following},
-			countScan{&s.Posts}, &flags); err != nil {
+		s, err := scanAccountMetric(rows)
+		if err != nil {
 			return nil, wrap("account spans", err)
 		}
 		sp, ok := out[s.ChannelID]

@@ -41,7 +41,7 @@ type analyticsData struct {
 	Overview     metrics.Overview
 	Cards        []kpiCard
 	Channels     []channelKPIs
-	Formulas     []kpiCard
+	Formulas     map[string]string // KPI key → its formula, for column tooltips
 	Engagements  template.HTML
 	FollowerBars template.HTML
 	Names        map[string]string
@@ -77,7 +77,7 @@ func (h *handler) analyticsShow(w http.ResponseWriter, r *http.Request, v *visit
 		return
 	}
 	d := &analyticsData{From: from.Format(time.DateOnly), To: to.AddDate(0, 0, -1).Format(time.DateOnly), Overview: o,
-		Names: map[string]string{}}
+		Names: map[string]string{}, Formulas: metrics.KPIFormulas}
 	for _, c := range chans {
 		d.Names[c.ID] = c.Name
 		if k, ok := o.ByChannel[c.ID]; ok {
@@ -316,29 +316,29 @@ func analyticsTable(table string, o metrics.Overview, chans []model.Channel, pil
 	case "kpis":
 		return kpiRows(o)
 	case "channels":
-		rows := [][]string{{"channel", "posts", "engagements", "impressions", "engagement_rate_impressions", "engagement_rate_followers",
-			"followers", "follower_growth", "follower_growth_pct", "conversions", "conversion_rate"}}
+		rows := [][]string{{"channel", "posts", "engagements", "impressions", "reach", "engagement_rate_impressions", "engagement_rate_followers",
+			"followers", "follower_growth", "follower_growth_pct", "daily_account_reach", "daily_account_impressions", "conversions", "conversion_rate"}}
 		for _, c := range chans {
 			if k, ok := o.ByChannel[c.ID]; ok {
-				rows = append(rows, []string{c.Name, strconv.Itoa(k.Posts), csvValue(k.Engagements), csvValue(k.Impressions), csvValue(k.RateByImp),
-					csvValue(k.RateByFol), csvValue(k.Followers), csvValue(k.FollowerNet), csvValue(k.FollowerPct), csvValue(k.Conversions),
-					csvValue(k.ConversionRate)})
+				rows = append(rows, []string{c.Name, strconv.Itoa(k.Posts), csvValue(k.Engagements), csvValue(k.Impressions), csvValue(k.Reach),
+					csvValue(k.RateByImp), csvValue(k.RateByFol), csvValue(k.Followers), csvValue(k.FollowerNet), csvValue(k.FollowerPct),
+					csvValue(k.AccountReach), csvValue(k.AccountImpr), csvValue(k.Conversions), csvValue(k.ConversionRate)})
 			}
 		}
 		return rows
 	case "posts":
-		rows := [][]string{{"post_id", "channel", "published_at", "text", "engagements", "impressions"}}
+		rows := [][]string{{"post_id", "channel", "published_at", "text", "engagements", "impressions", "reach"}}
 		for _, p := range append(append([]metrics.PostResult{}, o.Top...), o.Bottom...) {
 			rows = append(rows, []string{p.PostID, names[p.ChannelID], p.PublishedAt.UTC().Format(time.RFC3339), p.Text, csvValue(p.Engagements),
-				csvValue(p.Impressions)})
+				csvValue(p.Impressions), csvValue(p.Reach)})
 		}
 		return rows
 	}
 	g := groupTables(o, pillars)[slices.Index(csvTables, table)-3] // pillars, labels, campaigns
-	rows := [][]string{{g.Key, "posts", "engagements", "engagements_per_post", "impressions", "engagement_rate_impressions", "clicks_ctr"}}
+	rows := [][]string{{g.Key, "posts", "engagements", "engagements_per_post", "impressions", "reach", "engagement_rate_impressions", "clicks_ctr"}}
 	for _, r := range g.Rows {
 		rows = append(rows, []string{r.Name, strconv.Itoa(r.K.Posts), csvValue(r.K.Engagements), csvValue(engagementsPerPost(r.K)), csvValue(r.K.Impressions),
-			csvValue(r.K.RateByImp), csvValue(r.K.CTR)})
+			csvValue(r.K.Reach), csvValue(r.K.RateByImp), csvValue(r.K.CTR)})
 	}
 	return rows
 }

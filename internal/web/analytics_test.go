@@ -41,7 +41,7 @@ func TestAnalyticsPages(t *testing.T) {
 		}
 		return tx.AddPostMetrics(ctx, []model.PostMetricSnapshot{{ID: ids.New(), WorkspaceID: ws, ChannelID: se.ch.ID, PostID: se.post.ID,
 			TargetID: tg.ID, TakenAt: at.Add(time.Hour), Source: "test", Likes: model.Count{Value: 7, Known: true},
-			Views: model.Count{Value: 100, Known: true}}})
+			Views: model.Count{Value: 100, Known: true}, Reach: model.Count{Value: 40, Known: true}}})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -51,17 +51,20 @@ func TestAnalyticsPages(t *testing.T) {
 		t.Fatalf("engagements card: %s", v)
 	}
 	mustContain(t, p, "7.00%", "Spring sale", "Engagements per channel", "By content pillar", "No pillar")
+	if !strings.Contains(p.body, "<td data-reach>40</td>") || !strings.Contains(p.body, "<td data-account-reach>not available</td>") {
+		t.Fatalf("channel row's reach: %s", between(p.body, `data-channel-kpis`, `</table>`))
+	}
 	if row := between(p.body, `data-group="campaign"`, `</table>`); !strings.Contains(row, "<tr><td>No campaign</td><td>1</td><td>7</td>") {
 		t.Fatalf("campaign table without links: %s", row)
 	}
 	campaignTable(t, se)
 	mustContain(t, se.c.get("/w/"+ws+"/posts/"+se.post.ID+"/activity"), "Engagements at each read", "n/a")
 	p = se.c.get("/w/" + ws + "/analytics.csv?table=channels")
-	if p.status != http.StatusOK || !strings.Contains(p.body, "channel,posts,engagements") || !strings.Contains(p.body, "Acme NY,1,7,100,0.07") {
+	if p.status != http.StatusOK || !strings.Contains(p.body, "channel,posts,engagements") || !strings.Contains(p.body, "Acme NY,1,7,100,40,0.07") {
 		t.Fatalf("channels CSV: %d %q", p.status, p.body)
 	}
 	p = se.c.get("/w/" + ws + "/analytics.csv?table=pillars")
-	if p.status != http.StatusOK || !strings.HasPrefix(p.body, "pillar,posts,engagements,engagements_per_post") || !strings.Contains(p.body, "No pillar,1,7,7,100,0.07,") {
+	if p.status != http.StatusOK || !strings.HasPrefix(p.body, "pillar,posts,engagements,engagements_per_post") || !strings.Contains(p.body, "No pillar,1,7,7,100,40,0.07,") {
 		t.Fatalf("pillars CSV: %d %q", p.status, p.body)
 	}
 	if b := se.c.get("/w/" + ws + "/analytics").body; !strings.Contains(b, "analytics.csv?table=campaigns&amp;from=") || !strings.Contains(b, "By campaign as CSV") {

@@ -2,21 +2,37 @@ package web_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"herald/internal/model"
+	"herald/internal/platform/ids"
+	"herald/internal/store"
 )
 
-// In a real browser: from the analytics page to the comparison, follow an
-// account with the form, read it now, and see the table and both charts,
-// without console errors.
+// In a real browser: the analytics page shows a channel's daily reach;
+// from there to the comparison, follow an account with the form, read it
+// now, and see the table and both charts, without console errors.
 func TestBrowserCompetitors(t *testing.T) {
 	b := browseAsOwner(t)
-	if _, err := b.a.Channels.Connect(t.Context(), b.actor, b.ws.ID, "fake", map[string]string{"handle": "acme"}); err != nil {
+	ch, err := b.a.Channels.Connect(t.Context(), b.actor, b.ws.ID, "fake", map[string]string{"handle": "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := func(v int64) model.Count { return model.Count{Value: v, Known: true} }
+	err = b.a.Store.InTx(t.Context(), func(tx *store.Tx) error {
+		return tx.AddAccountMetrics(t.Context(), model.AccountMetricSnapshot{ID: ids.New(), WorkspaceID: b.ws.ID, ChannelID: ch.ID,
+			TakenAt: time.Now().Add(-time.Hour), Source: "test", Followers: known(1200), Reach: known(4321), Impressions: known(9876)})
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	dir := screenshotDir(t)
+	step(t, b.ctx, "open analytics", chromedp.Navigate(b.base+"/w/"+b.ws.ID+"/analytics"))
+	wantText(t, b.ctx, "td[data-account-reach]", "4321")
+	shoot(t, b.ctx, dir, "analytics")
 	step(t, b.ctx, "open the comparison from analytics",
-		chromedp.Navigate(b.base+"/w/"+b.ws.ID+"/analytics"),
 		chromedp.Click(chromedp.CSS(`a[data-competitors-link]`)),
 		chromedp.WaitVisible(chromedp.ID("handle")),
 	)

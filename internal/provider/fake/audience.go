@@ -61,7 +61,8 @@ func (p *Provider) PostMetrics(ctx context.Context, acct provider.Account, posts
 	out := map[string]provider.PostMetrics{}
 	for _, post := range posts {
 		likes := int64(reach(post, now, 1))
-		out[post.ID] = provider.PostMetrics{Likes: likes, Reposts: likes / 5, Replies: likes / 7, Views: likes * 23, Clicks: likes / 3, At: now}
+		out[post.ID] = provider.PostMetrics{Likes: likes, Reposts: likes / 5, Replies: likes / 7, Views: likes * 23, Clicks: likes / 3,
+			Reach: likes * 9, Saves: likes / 11, At: now}
 	}
 	return out, nil
 }
@@ -71,7 +72,10 @@ func (p *Provider) AccountMetrics(ctx context.Context, acct provider.Account) (p
 	now := p.now()
 	days := float64(now.Unix()) / 86400
 	base := int64(seed(acct.RemoteID)%5000 + 500)
-	return provider.AccountMetrics{Followers: base + int64(days*1.7)%100000, Following: base / 3, Posts: int64(len(p.Posts(acct))), At: now}, nil
+	followers := base + int64(days*1.7)%100000
+	reached := followers/4 + int64(seed(acct.RemoteID, now.Format("2006-01-02"))%uint64(followers/8+1))
+	return provider.AccountMetrics{Followers: followers, Following: base / 3, Posts: int64(len(p.Posts(acct))),
+		Reach: reached, Impressions: reached * 3, At: now}, nil
 }
 
 // Reply stores a reply as a post of the account.

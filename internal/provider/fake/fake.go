@@ -92,7 +92,8 @@ func (p *Provider) Info() provider.Info {
 		Fields: []provider.Field{{Name: "handle", Label: "Demo handle", Required: true, Help: "Any name; nothing is sent anywhere"}},
 		Limits: provider.Limits{Text: count.Rule{Method: count.Graphemes, Max: 500}, MaxMedia: 4, MaxImages: 4, MaxThread: 25},
 		PostMetricFields: []string{provider.MetricLikes, provider.MetricReposts, provider.MetricReplies, provider.MetricViews,
-			provider.MetricClicks},
+			provider.MetricClicks, provider.MetricReach, provider.MetricSaves},
+		AccountMetricFields: []string{provider.MetricReach, provider.MetricImpressions},
 	}
 }
 
