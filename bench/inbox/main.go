@@ -225,7 +225,10 @@ func (b *bench) raw(ctx context.Context, n, batch int) (float64, error) {
 		convs[i] = model.Conversation{ID: ids.New(), WorkspaceID: b.ws, ChannelID: ch.ID, Kind: model.ConvComments,
 			RootRemoteID: "post-" + strconv.Itoa(i), Status: model.ConvOpen, LastMessageAt: now, CreatedAt: now, UpdatedAt: now}
 	}
-	if err := b.a.Store.InTx(ctx, func(tx *store.Tx) error { return tx.InsertConversations(ctx, convs) }); err != nil {
+	if err := b.a.Store.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.InsertConversations(ctx, convs)
+		return err
+	}); err != nil {
 		return 0, err
 	}
 	rows := make([]model.InboxMessage, n)

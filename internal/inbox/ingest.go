@@ -309,13 +309,25 @@ func (s *Service) threads(ctx context.Context, tx *store.Tx, b Batch, msgs []mod
 		}
 		added = append(added, c)
 	}
-	if err := tx.InsertConversations(ctx, added); err != nil {
+	made, err := tx.InsertConversations(ctx, added)
+	if err != nil {
 		return nil, err
 	}
-	if len(added) > 0 {
-		// Another poller may have made some of them meanwhile: read back.
-		if refs, err = tx.ConversationRefs(ctx, b.Channel.ID, roots); err != nil {
+	var others []string // made by another poller meanwhile: read back
+	for _, c := range added {
+		if made[c.RootRemoteID] {
+			refs[c.RootRemoteID] = c.ID
+		} else {
+			others = append(others, c.RootRemoteID)
+		}
+	}
+	if len(others) > 0 {
+		theirs, err := tx.ConversationRefs(ctx, b.Channel.ID, others)
+		if err != nil {
 			return nil, err
+		}
+		for root, id := range theirs {
+			refs[root] = id
 		}
 	}
 	return refs, nil

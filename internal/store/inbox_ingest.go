@@ -41,23 +41,48 @@ func (q *Queries) ConversationRefs(ctx context.Context, channelID string, roots 
 	return out, nil
 }
 
-// InsertConversations adds new conversations (their roots are new).
-func (q *Queries) InsertConversations(ctx context.Context, cs []model.Conversation) error {
+// InsertConversations adds new conversations and returns the roots of
+// those it added: a root another poller made meanwhile is skipped.
+func (q *Queries) InsertConversations(ctx context.Context, cs []model.Conversation) (map[string]bool, error) {
+	const cols = `id, workspace_id, channel_id, kind, root_remote_id, root_text, root_url, post_id, contact_id, status, last_message_at,
+		created_at, updated_at`
+	row := func(c model.Conversation) []any {
+		return []any{c.ID, c.WorkspaceID, c.ChannelID, c.Kind, c.RootRemoteID, c.RootText, c.RootURL, c.PostID, c.ContactID,
+			c.Status, ts(c.LastMessageAt), ts(c.CreatedAt), ts(c.UpdatedAt)}
+	}
+	const conflict = ` ON CONFLICT (channel_id, root_remote_id) DO NOTHING`
+	added := make(map[string]bool, len(cs))
+	if q.dialect == SQLite {
+		ok, err := q.eachRow(ctx, `INSERT INTO conversations (`+cols+`) VALUES (`+marks(cols)+`)`+conflict, len(cs),
+			func(i int) []any { return row(cs[i]) }, func(i int, n int64) { added[cs[i].RootRemoteID] = n > 0 })
+		if ok {
+			return added, wrap("insert conversations", err)
+		}
+	}
 	for start := 0; start < len(cs); start += ingestChunk {
 		var b strings.Builder
 		var args []any
 		for _, c := range cs[start:min(start+ingestChunk, len(cs))] {
-			addRow(&b, &args, c.ID, c.WorkspaceID, c.ChannelID, c.Kind, c.RootRemoteID, c.RootText, c.RootURL, c.PostID, c.ContactID,
-				c.Status, ts(c.LastMessageAt), ts(c.CreatedAt), ts(c.UpdatedAt))
+			addRow(&b, &args, row(c)...)
 		}
-		_, err := q.q.ExecContext(ctx, `INSERT INTO conversations (id, workspace_id, channel_id, kind, root_remote_id, root_text, root_url,
-			post_id, contact_id, status, last_message_at, created_at, updated_at) VALUES `+b.String()+`
-			ON CONFLICT (channel_id, root_remote_id) DO NOTHING`, args...)
+		rows, err := q.q.QueryContext(ctx, `INSERT INTO conversations (`+cols+`) VALUES `+b.String()+conflict+` RETURNING root_remote_id`, args...)
 		if err != nil {
-			return wrap("insert conversations", err)
+			return nil, wrap("insert conversations", err)
+		}
+		for rows.Next() {
+			var root string
+			if err := rows.Scan(&root); err != nil {
+				rows.Close()
+				return nil, wrap("insert conversations", err)
+			}
+			added[root] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, wrap("insert conversations", err)
 		}
 	}
-	return nil
+	return added, nil
 }
 
 // HandleContacts finds the contacts of authors on a network, returning
@@ -132,6 +157,18 @@ func messageRow(m model.InboxMessage) []any {
 // remote ID on the channel), and reports which remote IDs were new.
 func (q *Queries) InsertMessages(ctx context.Context, ms []model.InboxMessage) (map[string]bool, error) {
 	fresh := map[string]bool{}
+	if q.dialect == SQLite {
+		ok, err := q.eachRow(ctx, `INSERT INTO inbox_messages (`+messageCols+`) VALUES (`+marks(messageCols)+`)
+			ON CONFLICT (channel_id, remote_id) DO NOTHING`, len(ms), func(i int) []any { return messageRow(ms[i]) },
+			func(i int, n int64) {
+				if n > 0 {
+					fresh[ms[i].RemoteID] = true
+				}
+			})
+		if ok {
+			return fresh, wrap("insert messages", err)
+		}
+	}
 	for start := 0; start < len(ms); start += ingestChunk {
 		var b strings.Builder
 		var args []any
@@ -171,6 +208,24 @@ type ConversationBump struct {
 // time, unread count, the service-level clocks, and a done or snoozed
 // conversation opens again when someone writes.
 func (q *Queries) BumpConversations(ctx context.Context, bumps []ConversationBump, now time.Time) error {
+	if q.dialect == SQLite {
+		ok, err := q.eachRow(ctx, `UPDATE conversations SET
+			last_message_at = CASE WHEN $1 > last_message_at THEN $1 ELSE last_message_at END,
+			unread = unread + $2,
+			first_inbound_at = COALESCE(first_inbound_at, $3),
+			awaiting_since = COALESCE(awaiting_since, $3),
+			status = CASE WHEN $3 IS NOT NULL AND status <> 'open' THEN 'open' ELSE status END,
+			snoozed_until = CASE WHEN $3 IS NOT NULL THEN NULL ELSE snoozed_until END,
+			resolved_at = CASE WHEN $3 IS NOT NULL THEN NULL ELSE resolved_at END,
+			updated_at = $4
+			WHERE id = $5`, len(bumps), func(i int) []any {
+			c := bumps[i]
+			return []any{ts(c.LastMessageAt), c.Unread, ts(c.InboundAt), ts(now), c.ID}
+		}, nil)
+		if ok {
+			return wrap("bump conversations", err)
+		}
+	}
 	for start := 0; start < len(bumps); start += ingestChunk {
 		var b strings.Builder
 		args := []any{ts(now)}

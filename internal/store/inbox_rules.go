@@ -140,20 +140,32 @@ func (q *Queries) RuleSavedReply(ctx context.Context, workspaceID, id string) (m
 }
 
 // RuleConversations reads a workspace's conversations by ID (the
-// workspace is checked on the rows read, so the primary key leads).
+// workspace is checked on the rows read, so the primary key leads), with
+// only what rules read and change: status and its clocks, assignee,
+// priority and tags. A batch reads hundreds, so their texts stay out.
 func (q *Queries) RuleConversations(ctx context.Context, workspaceID string, ids []string) (map[string]model.Conversation, error) {
 	out := make(map[string]model.Conversation, len(ids))
 	for start := 0; start < len(ids); start += ingestChunk {
 		in, args := inList(ids[start:min(start+ingestChunk, len(ids))], 0)
-		rows, err := q.q.QueryContext(ctx, `SELECT `+conversationCols+` FROM conversations WHERE id IN (`+in+`)`, args...)
+		rows, err := q.q.QueryContext(ctx, `SELECT id, workspace_id, status, snoozed_until, assignee_id, priority, tags, resolved_at
+			FROM conversations WHERE id IN (`+in+`)`, args...)
 		if err != nil {
 			return nil, wrap("rule conversations", err)
 		}
 		for rows.Next() {
-			c, err := scanConversation(rows)
-			if err != nil {
+			var c model.Conversation
+			var tags string
+			if err := rows.Scan(&c.ID, &c.WorkspaceID, &c.Status, tm(&c.SnoozedUntil), &c.AssigneeID, &c.Priority, &tags,
+				tm(&c.ResolvedAt)); err != nil {
 				rows.Close()
 				return nil, wrap("rule conversations", err)
+			}
+			c.Tags = []string{}
+			if tags != "[]" { // most have none: no decoding
+				if err := json.Unmarshal([]byte(tags), &c.Tags); err != nil {
+					rows.Close()
+					return nil, wrap("rule conversations", err)
+				}
 			}
 			if c.WorkspaceID == workspaceID {
 				out[c.ID] = c
@@ -170,6 +182,16 @@ func (q *Queries) RuleConversations(ctx context.Context, workspaceID string, ids
 // UpdateRuleConversations writes what rules (or undoing them) changed on
 // conversations: tags, assignee, priority, status and its clocks.
 func (q *Queries) UpdateRuleConversations(ctx context.Context, cs []model.Conversation, now time.Time) error {
+	if q.dialect == SQLite {
+		ok, err := q.eachRow(ctx, `UPDATE conversations SET tags = $1, assignee_id = $2, priority = $3, status = $4, snoozed_until = $5,
+			resolved_at = $6, updated_at = $7 WHERE id = $8`, len(cs), func(i int) []any {
+			c := cs[i]
+			return []any{labelsJSON(c.Tags), c.AssigneeID, c.Priority, c.Status, ts(c.SnoozedUntil), ts(c.ResolvedAt), ts(now), c.ID}
+		}, nil)
+		if ok {
+			return wrap("update rule conversations", err)
+		}
+	}
 	for start := 0; start < len(cs); start += ingestChunk {
 		var b strings.Builder
 		args := []any{ts(now)}
@@ -211,14 +233,24 @@ func (q *Queries) MarkMessageDeleted(ctx context.Context, id string, at time.Tim
 
 // InsertRuleActions adds entries to the automatic action log.
 func (q *Queries) InsertRuleActions(ctx context.Context, rs []model.RuleActionRecord) error {
+	const cols = `id, workspace_id, rule_id, message_id, action, undo, created_at`
+	row := func(r model.RuleActionRecord) []any {
+		return []any{r.ID, r.WorkspaceID, r.RuleID, r.MessageID, jsonText(r.Action), undoText(r.Undo), ts(r.CreatedAt)}
+	}
+	if q.dialect == SQLite {
+		ok, err := q.eachRow(ctx, `INSERT INTO rule_actions (`+cols+`) VALUES (`+marks(cols)+`)`, len(rs),
+			func(i int) []any { return row(rs[i]) }, nil)
+		if ok {
+			return wrap("insert rule actions", err)
+		}
+	}
 	for start := 0; start < len(rs); start += ingestChunk {
 		var b strings.Builder
 		var args []any
 		for _, r := range rs[start:min(start+ingestChunk, len(rs))] {
-			addRow(&b, &args, r.ID, r.WorkspaceID, r.RuleID, r.MessageID, jsonText(r.Action), undoText(r.Undo), ts(r.CreatedAt))
+			addRow(&b, &args, row(r)...)
 		}
-		if _, err := q.q.ExecContext(ctx, `INSERT INTO rule_actions (id, workspace_id, rule_id, message_id, action, undo, created_at)
-			VALUES `+b.String(), args...); err != nil {
+		if _, err := q.q.ExecContext(ctx, `INSERT INTO rule_actions (`+cols+`) VALUES `+b.String(), args...); err != nil {
 			return wrap("insert rule actions", err)
 		}
 	}

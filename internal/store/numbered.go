@@ -27,6 +27,15 @@ func (n numbered) QueryRowContext(ctx context.Context, q string, args ...any) *s
 	return n.q.QueryRowContext(ctx, toNumbered(q), args...)
 }
 
+// PrepareContext prepares a statement when the wrapped querier can.
+func (n numbered) PrepareContext(ctx context.Context, q string) (*sql.Stmt, error) {
+	p, ok := n.q.(preparer)
+	if !ok {
+		return nil, errNoPrepare
+	}
+	return p.PrepareContext(ctx, toNumbered(q))
+}
+
 // toNumbered rewrites $N placeholders outside string literals.
 func toNumbered(q string) string {
 	if !strings.Contains(q, "$") {
@@ -115,4 +124,52 @@ func (t *Tx) CustomPlans(ctx context.Context) error {
 	}
 	_, err := t.q.ExecContext(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`)
 	return wrap("custom plans", err)
+}
+
+// eachRow runs a statement once per row of arguments (args(i) for i < n),
+// prepared once, and tells done (when not nil) how many rows each run
+// changed. On SQLite this beats a multi-row statement: there are no round
+// trips to save, and parsing a statement with thousands of parameters
+// costs more than writing its rows. ok is false when the querier cannot
+// prepare statements, for the caller to write its multi-row form.
+func (q *Queries) eachRow(ctx context.Context, stmt string, n int, args func(i int) []any, done func(i int, changed int64)) (ok bool, err error) {
+	p, can := q.q.(preparer)
+	if !can {
+		return false, nil
+	}
+	if n == 0 {
+		return true, nil
+	}
+	st, err := p.PrepareContext(ctx, stmt)
+	if err != nil {
+		return true, err
+	}
+	defer st.Close()
+	for i := 0; i < n; i++ {
+		res, err := st.ExecContext(ctx, args(i)...)
+		if err != nil {
+			return true, err
+		}
+		if done != nil {
+			k, err := res.RowsAffected()
+			if err != nil {
+				return true, err
+			}
+			done(i, k)
+		}
+	}
+	return true, nil
+}
+
+// marks is the placeholders "$1, $2, …" for a comma-separated column list.
+func marks(cols string) string {
+	n := strings.Count(cols, ",") + 1
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(i))
+	}
+	return b.String()
 }

@@ -70,7 +70,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 // upgrade its lock, and enforced foreign keys. Reads go through a memory
 // map of up to 1 GiB of the file instead of a system call per page (the
 // analytics overview of a year reads thousands of scattered rows; see
-// docs/BENCHMARKS.md).
+// docs/BENCHMARKS.md). The writer's page cache is larger than the default.
 func sqliteDSN(path string, readOnly bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
@@ -82,6 +82,10 @@ func sqliteDSN(path string, readOnly bool) string {
 		q.Add("_pragma", "query_only(1)")
 	} else {
 		q.Set("_txlock", "immediate")
+		// The one writer keeps up to 64 MiB of pages: an inbox batch dirties
+		// thousands of index pages, and with the default 2 MiB SQLite spills
+		// them to the WAL before the commit.
+		q.Add("_pragma", "cache_size(-65536)")
 	}
 	return "file:" + path + "?" + q.Encode()
 }
@@ -223,6 +227,15 @@ type querier interface {
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
 }
+
+// preparer is what both *sql.DB and *sql.Tx offer for statements run
+// many times.
+type preparer interface {
+	PrepareContext(ctx context.Context, q string) (*sql.Stmt, error)
+}
+
+// errNoPrepare says a querier cannot prepare statements.
+var errNoPrepare = errors.New("store: this querier cannot prepare statements")
 
 // normalize maps driver errors to the package sentinels.
 func normalize(err error) error {

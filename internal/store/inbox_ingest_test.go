@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"herald/internal/model"
+	"herald/internal/platform/ids"
+)
+
+// The inbox's batch writes do the same on both databases (SQLite runs
+// one prepared statement per row, PostgreSQL multi-row statements): a
+// conversation or message already stored is skipped and reported as
+// such, bumps and rule changes land on the right rows, and rule actions
+// are logged with their undo.
+func TestInboxBatchWrites(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		at := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+		ws, chans, _ := metricFixture(t, s, at, 0)
+		conv := func(root string) model.Conversation {
+			return model.Conversation{ID: ids.New(), WorkspaceID: ws, ChannelID: chans[0], Kind: model.ConvComments, RootRemoteID: root,
+				Status: model.ConvDone, LastMessageAt: at, CreatedAt: at, UpdatedAt: at}
+		}
+		first := []model.Conversation{conv("post-1"), conv("post-2")}
+		var made map[string]bool
+		tx(t, s, func(tx *Tx) (err error) { made, err = tx.InsertConversations(ctx, first); return err })
+		if !made["post-1"] || !made["post-2"] {
+			t.Fatalf("new conversations reported %v", made)
+		}
+		again := []model.Conversation{conv("post-2"), conv("post-3")}
+		tx(t, s, func(tx *Tx) (err error) { made, err = tx.InsertConversations(ctx, again); return err })
+		if made["post-2"] || !made["post-3"] {
+			t.Fatalf("a root stored already must be reported as not made: %v", made)
+		}
+		refs, err := s.Read().ConversationRefs(ctx, chans[0], []string{"post-1", "post-2", "post-3"})
+		if err != nil || refs["post-2"] != first[1].ID || refs["post-3"] != again[1].ID {
+			t.Fatalf("refs %v (%v)", refs, err)
+		}
+
+		msg := func(remote string) model.InboxMessage {
+			return model.InboxMessage{ID: ids.New(), ConversationID: first[0].ID, WorkspaceID: ws, ChannelID: chans[0], RemoteID: remote,
+				Kind: model.MsgComment, Direction: "in", Author: "a", Text: "hello " + remote, Reasons: []string{}, CreatedAt: at, ReceivedAt: at}
+		}
+		var fresh map[string]bool
+		tx(t, s, func(tx *Tx) (err error) {
+			fresh, err = tx.InsertMessages(ctx, []model.InboxMessage{msg("m1"), msg("m2")})
+			return err
+		})
+		tx(t, s, func(tx *Tx) (err error) {
+			fresh, err = tx.InsertMessages(ctx, []model.InboxMessage{msg("m2"), msg("m3")})
+			return err
+		})
+		if !reflect.DeepEqual(fresh, map[string]bool{"m3": true}) {
+			t.Fatalf("fresh %v, want only m3", fresh)
+		}
+
+		later := at.Add(time.Hour)
+		tx(t, s, func(tx *Tx) error {
+			return tx.BumpConversations(ctx, []ConversationBump{{ID: first[0].ID, LastMessageAt: later, Unread: 2, InboundAt: later},
+				{ID: first[1].ID, LastMessageAt: at.Add(-time.Hour)}}, later)
+		})
+		c0, err := s.Read().ConversationByID(ctx, ws, first[0].ID)
+		if err != nil || c0.Unread != 2 || c0.Status != model.ConvOpen || !c0.LastMessageAt.Equal(later) || !c0.AwaitingSince.Equal(later) {
+			t.Fatalf("bumped by inbound messages: %+v %v", c0, err)
+		}
+		c1, err := s.Read().ConversationByID(ctx, ws, first[1].ID)
+		if err != nil || c1.Unread != 0 || c1.Status != model.ConvDone || !c1.LastMessageAt.Equal(at) {
+			t.Fatalf("an older message without inbound words changes nothing but the time: %+v %v", c1, err)
+		}
+
+		rc, err := s.Read().RuleConversations(ctx, ws, []string{first[0].ID, first[1].ID})
+		if err != nil || len(rc) != 2 || rc[first[0].ID].Status != model.ConvOpen || len(rc[first[0].ID].Tags) != 0 {
+			t.Fatalf("rule conversations %+v %v", rc, err)
+		}
+		c := rc[first[0].ID]
+		c.Tags, c.Priority, c.AssigneeID, c.Status, c.ResolvedAt = []string{"support", "vip"}, 2, "user-1", model.ConvDone, later
+		tx(t, s, func(tx *Tx) error { return tx.UpdateRuleConversations(ctx, []model.Conversation{c}, later) })
+		rc, err = s.Read().RuleConversations(ctx, ws, []string{first[0].ID})
+		got := rc[first[0].ID]
+		if err != nil || !reflect.DeepEqual(got.Tags, c.Tags) || got.Priority != 2 || got.AssigneeID != "user-1" || got.Status != model.ConvDone ||
+			!got.ResolvedAt.Equal(later) {
+			t.Fatalf("after a rule's changes: %+v %v", got, err)
+		}
+		if full, _ := s.Read().ConversationByID(ctx, ws, first[0].ID); full.Unread != 2 || full.RootRemoteID != "post-1" {
+			t.Fatalf("a rule's update touched more than it changed: %+v", full)
+		}
+
+		stored, err := s.Read().RecentInbound(ctx, ws, at.Add(-time.Hour), time.Time{}, "", 10)
+		if err != nil || len(stored) != 3 {
+			t.Fatalf("stored messages %d (%v)", len(stored), err)
+		}
+		recs := []model.RuleActionRecord{
+			{ID: ids.New(), WorkspaceID: ws, RuleID: "r1", MessageID: stored[0].ID, Action: model.RuleAction{Type: model.RuleTag, Tags: []string{"x"}},
+				Undo: &model.RuleUndo{ConversationID: first[0].ID, RemoveTags: []string{"x"}}, CreatedAt: later},
+			{ID: ids.New(), WorkspaceID: ws, RuleID: "r1", MessageID: stored[0].ID, Action: model.RuleAction{Type: model.RuleNotify}, CreatedAt: later},
+		}
+		tx(t, s, func(tx *Tx) error { return tx.InsertRuleActions(ctx, recs) })
+		logged, err := s.Read().MessageRuleActions(ctx, stored[0].ID)
+		if err != nil || len(logged) != 2 {
+			t.Fatalf("rule actions %+v %v", logged, err)
+		}
+		for _, l := range logged {
+			if l.ID == recs[0].ID && (l.Undo == nil || !reflect.DeepEqual(l.Undo.RemoveTags, []string{"x"})) {
+				t.Fatalf("the tag's undo was lost: %+v", l)
+			}
+		}
+	})
+}
