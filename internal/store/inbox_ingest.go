@@ -19,9 +19,18 @@ func (q *Queries) ConversationRefs(ctx context.Context, channelID string, roots 
 	out := map[string]string{}
 	for start := 0; start < len(roots); start += ingestChunk {
 		part := roots[start:min(start+ingestChunk, len(roots))]
-		cond, args := q.oneOf("root_remote_id", part, 1)
-		rows, err := q.q.QueryContext(ctx, `SELECT root_remote_id, id FROM conversations WHERE channel_id = $1 AND `+cond,
-			append([]any{channelID}, args...)...)
+		// On PostgreSQL, one unique-index probe per root whatever the
+		// statistics say: a channel new since the last ANALYZE looks small,
+		// and the planner would rather read all its conversations and
+		// filter them (three times slower in bench/inbox).
+		query := `SELECT r.root, c.id FROM unnest($2::text[]) AS r(root) CROSS JOIN LATERAL
+			(SELECT id FROM conversations WHERE channel_id = $1 AND root_remote_id = r.root LIMIT 1) c`
+		args := []any{channelID, part}
+		if q.dialect != Postgres {
+			cond, in := q.oneOf("root_remote_id", part, 1)
+			query, args = `SELECT root_remote_id, id FROM conversations WHERE channel_id = $1 AND `+cond, append([]any{channelID}, in...)
+		}
+		rows, err := q.q.QueryContext(ctx, query, args...)
 		if err != nil {
 			return nil, wrap("conversation refs", err)
 		}
@@ -91,9 +100,15 @@ func (q *Queries) HandleContacts(ctx context.Context, workspaceID, network strin
 	out := map[string]string{}
 	for start := 0; start < len(remoteIDs); start += ingestChunk {
 		part := remoteIDs[start:min(start+ingestChunk, len(remoteIDs))]
-		cond, args := q.oneOf("remote_id", part, 2)
-		rows, err := q.q.QueryContext(ctx, `SELECT remote_id, contact_id FROM contact_handles WHERE workspace_id = $1 AND network = $2
-			AND `+cond, append([]any{workspaceID, network}, args...)...)
+		query := `SELECT r.id, h.contact_id FROM unnest($3::text[]) AS r(id) CROSS JOIN LATERAL
+			(SELECT contact_id FROM contact_handles WHERE workspace_id = $1 AND network = $2 AND remote_id = r.id LIMIT 1) h`
+		args := []any{workspaceID, network, part}
+		if q.dialect != Postgres { // see ConversationRefs
+			cond, in := q.oneOf("remote_id", part, 2)
+			query = `SELECT remote_id, contact_id FROM contact_handles WHERE workspace_id = $1 AND network = $2 AND ` + cond
+			args = append([]any{workspaceID, network}, in...)
+		}
+		rows, err := q.q.QueryContext(ctx, query, args...)
 		if err != nil {
 			return nil, wrap("handle contacts", err)
 		}
