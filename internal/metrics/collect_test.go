@@ -22,6 +22,33 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
+// newApp starts Herald on cfg with the demo network fk (a new one when
+// nil) and returns it with an owner and the owner's workspace.
+func newApp(t testing.TB, cfg config.Config, fk *fake.Provider) (*app.App, model.Actor, model.Workspace) {
+	t.Helper()
+	ctx := context.Background()
+	cfg.Roles = []string{"web"}
+	a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	if fk == nil {
+		fk = fake.New()
+	}
+	a.Providers.Register(fk)
+	u, err := a.Accounts.Setup(ctx, model.Actor{}, account.NewUser{Email: "o@example.com", Name: "O", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := model.Actor{UserID: u.ID, Email: u.Email, IsAdmin: true, Via: "web"}
+	w, err := a.Workspaces.Create(ctx, owner, "Acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, owner, w
+}
+
 // published makes a post that went out on ch at the given time.
 func published(t *testing.T, a *app.App, owner model.Actor, ws string, ch model.Channel, at time.Time, labels ...string) model.Post {
 	t.Helper()
@@ -55,12 +82,6 @@ func published(t *testing.T, a *app.App, owner model.Actor, ws string, ch model.
 func TestCollectAtDecayingIntervals(t *testing.T) {
 	testenv.Each(t, func(t *testing.T, cfg config.Config) {
 		ctx := context.Background()
-		cfg.Roles = []string{"web"}
-		a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
 		start := time.Now().UTC().Truncate(time.Second)
 		clk := &clock{t: start}
 		fk := fake.New()
@@ -68,13 +89,7 @@ func TestCollectAtDecayingIntervals(t *testing.T) {
 		info.PostMetricFields = []string{provider.MetricLikes, provider.MetricReposts, provider.MetricReplies} // no views, clicks, reach, saves
 		info.AccountMetricFields = nil                                                                         // no account reach or impressions
 		fk.As = &info
-		a.Providers.Register(fk)
-		u, err := a.Accounts.Setup(ctx, model.Actor{}, account.NewUser{Email: "o@example.com", Name: "O", Password: "correct horse battery"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		owner := model.Actor{UserID: u.ID, Email: u.Email, IsAdmin: true, Via: "web"}
-		w, _ := a.Workspaces.Create(ctx, owner, "Acme")
+		a, owner, w := newApp(t, cfg, fk)
 		ch, err := a.Channels.Connect(ctx, owner, w.ID, "fake", map[string]string{"handle": "acme"})
 		if err != nil {
 			t.Fatal(err)
@@ -128,19 +143,10 @@ func TestCollectAtDecayingIntervals(t *testing.T) {
 func TestCollectReachAndSaves(t *testing.T) {
 	testenv.Each(t, func(t *testing.T, cfg config.Config) {
 		ctx := context.Background()
-		cfg.Roles = []string{"web"}
-		a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
 		start := time.Now().UTC().Truncate(time.Second)
 		clk := &clock{t: start}
 		fk := fake.New()
-		a.Providers.Register(fk)
-		u, _ := a.Accounts.Setup(ctx, model.Actor{}, account.NewUser{Email: "o@example.com", Name: "O", Password: "correct horse battery"})
-		owner := model.Actor{UserID: u.ID, Email: u.Email, IsAdmin: true, Via: "web"}
-		w, _ := a.Workspaces.Create(ctx, owner, "Acme")
+		a, owner, w := newApp(t, cfg, fk)
 		ch, err := a.Channels.Connect(ctx, owner, w.ID, "fake", map[string]string{"handle": "acme"})
 		if err != nil {
 			t.Fatal(err)

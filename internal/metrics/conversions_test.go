@@ -2,21 +2,16 @@ package metrics_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
 
-	"herald/internal/account"
-	"herald/internal/app"
 	"herald/internal/config"
 	"herald/internal/conversion"
 	"herald/internal/links"
 	"herald/internal/metrics"
-	"herald/internal/model"
 	"herald/internal/platform/hooksig"
-	"herald/internal/provider/fake"
 	"herald/internal/testenv"
 )
 
@@ -27,16 +22,7 @@ import (
 func TestConversionKPIs(t *testing.T) {
 	testenv.Each(t, func(t *testing.T, cfg config.Config) {
 		ctx := context.Background()
-		cfg.Roles = []string{"web"}
-		a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
-		a.Providers.Register(fake.New())
-		u, _ := a.Accounts.Setup(ctx, model.Actor{}, account.NewUser{Email: "o@example.com", Name: "O", Password: "correct horse battery"})
-		owner := model.Actor{UserID: u.ID, Email: u.Email, IsAdmin: true, Via: "web"}
-		w, _ := a.Workspaces.Create(ctx, owner, "Acme")
+		a, owner, w := newApp(t, cfg, nil)
 		ch, _ := a.Channels.Connect(ctx, owner, w.ID, "fake", map[string]string{"handle": "a"})
 		from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 		to := from.AddDate(0, 0, 14)

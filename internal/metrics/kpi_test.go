@@ -2,17 +2,13 @@ package metrics_test
 
 import (
 	"context"
-	"log/slog"
 	"math"
 	"testing"
 	"time"
 
-	"herald/internal/account"
-	"herald/internal/app"
 	"herald/internal/config"
 	"herald/internal/model"
 	"herald/internal/platform/ids"
-	"herald/internal/provider/fake"
 	"herald/internal/store"
 	"herald/internal/testenv"
 )
@@ -28,16 +24,7 @@ func count(v int64) model.Count { return model.Count{Value: v, Known: true} }
 func TestOverviewKPIs(t *testing.T) {
 	testenv.Each(t, func(t *testing.T, cfg config.Config) {
 		ctx := context.Background()
-		cfg.Roles = []string{"web"}
-		a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
-		a.Providers.Register(fake.New())
-		u, _ := a.Accounts.Setup(ctx, model.Actor{}, account.NewUser{Email: "o@example.com", Name: "O", Password: "correct horse battery"})
-		owner := model.Actor{UserID: u.ID, Email: u.Email, IsAdmin: true, Via: "web"}
-		w, _ := a.Workspaces.Create(ctx, owner, "Acme")
+		a, owner, w := newApp(t, cfg, nil)
 		chA, _ := a.Channels.Connect(ctx, owner, w.ID, "fake", map[string]string{"handle": "a"})
 		chB, _ := a.Channels.Connect(ctx, owner, w.ID, "fake", map[string]string{"handle": "b"})
 		from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)

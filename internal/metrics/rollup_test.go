@@ -15,7 +15,6 @@ import (
 	"herald/internal/metrics"
 	"herald/internal/model"
 	"herald/internal/platform/ids"
-	"herald/internal/provider/fake"
 	"herald/internal/store"
 	"herald/internal/testenv"
 )
@@ -29,16 +28,7 @@ import (
 func TestRollupOverviewMatchesRaw(t *testing.T) {
 	testenv.Each(t, func(t *testing.T, cfg config.Config) {
 		ctx := context.Background()
-		cfg.Roles = []string{"web"}
-		a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
-		a.Providers.Register(fake.New())
-		u, _ := a.Accounts.Setup(ctx, model.Actor{}, account.NewUser{Email: "o@example.com", Name: "O", Password: "correct horse battery"})
-		owner := model.Actor{UserID: u.ID, Email: u.Email, IsAdmin: true, Via: "web"}
-		w, _ := a.Workspaces.Create(ctx, owner, "Acme")
+		a, owner, w := newApp(t, cfg, nil)
 		var chans []model.Channel
 		for _, h := range []string{"a", "b", "c"} {
 			ch, err := a.Channels.Connect(ctx, owner, w.ID, "fake", map[string]string{"handle": h})
@@ -62,7 +52,7 @@ func TestRollupOverviewMatchesRaw(t *testing.T) {
 					ChannelID: p.Targets[0].ChannelID, Campaign: c, CreatedAt: at, UpdatedAt: at})
 			}
 		}
-		err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		err := a.Store.InTx(ctx, func(tx *store.Tx) error {
 			for _, l := range links {
 				if err := tx.CreateLink(ctx, l, ""); err != nil {
 					return err
