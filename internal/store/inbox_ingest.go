@@ -62,11 +62,9 @@ func (q *Queries) InsertConversations(ctx context.Context, cs []model.Conversati
 	const conflict = ` ON CONFLICT (channel_id, root_remote_id) DO NOTHING`
 	added := make(map[string]bool, len(cs))
 	if q.dialect == SQLite {
-		ok, err := q.eachRow(ctx, `INSERT INTO conversations (`+cols+`) VALUES (`+marks(cols)+`)`+conflict, len(cs),
+		err := q.eachRow(ctx, `INSERT INTO conversations (`+cols+`) VALUES (`+marks(cols)+`)`+conflict, len(cs),
 			func(i int) []any { return row(cs[i]) }, func(i int, n int64) { added[cs[i].RootRemoteID] = n > 0 })
-		if ok {
-			return added, wrap("insert conversations", err)
-		}
+		return added, wrap("insert conversations", err)
 	}
 	for start := 0; start < len(cs); start += ingestChunk {
 		var b strings.Builder
@@ -173,16 +171,14 @@ func messageRow(m model.InboxMessage) []any {
 func (q *Queries) InsertMessages(ctx context.Context, ms []model.InboxMessage) (map[string]bool, error) {
 	fresh := map[string]bool{}
 	if q.dialect == SQLite {
-		ok, err := q.eachRow(ctx, `INSERT INTO inbox_messages (`+messageCols+`) VALUES (`+marks(messageCols)+`)
+		err := q.eachRow(ctx, `INSERT INTO inbox_messages (`+messageCols+`) VALUES (`+marks(messageCols)+`)
 			ON CONFLICT (channel_id, remote_id) DO NOTHING`, len(ms), func(i int) []any { return messageRow(ms[i]) },
 			func(i int, n int64) {
 				if n > 0 {
 					fresh[ms[i].RemoteID] = true
 				}
 			})
-		if ok {
-			return fresh, wrap("insert messages", err)
-		}
+		return fresh, wrap("insert messages", err)
 	}
 	for start := 0; start < len(ms); start += ingestChunk {
 		var b strings.Builder
@@ -224,7 +220,7 @@ type ConversationBump struct {
 // conversation opens again when someone writes.
 func (q *Queries) BumpConversations(ctx context.Context, bumps []ConversationBump, now time.Time) error {
 	if q.dialect == SQLite {
-		ok, err := q.eachRow(ctx, `UPDATE conversations SET
+		err := q.eachRow(ctx, `UPDATE conversations SET
 			last_message_at = CASE WHEN $1 > last_message_at THEN $1 ELSE last_message_at END,
 			unread = unread + $2,
 			first_inbound_at = COALESCE(first_inbound_at, $3),
@@ -237,9 +233,7 @@ func (q *Queries) BumpConversations(ctx context.Context, bumps []ConversationBum
 			c := bumps[i]
 			return []any{ts(c.LastMessageAt), c.Unread, ts(c.InboundAt), ts(now), c.ID}
 		}, nil)
-		if ok {
-			return wrap("bump conversations", err)
-		}
+		return wrap("bump conversations", err)
 	}
 	for start := 0; start < len(bumps); start += ingestChunk {
 		var b strings.Builder

@@ -183,14 +183,12 @@ func (q *Queries) RuleConversations(ctx context.Context, workspaceID string, ids
 // conversations: tags, assignee, priority, status and its clocks.
 func (q *Queries) UpdateRuleConversations(ctx context.Context, cs []model.Conversation, now time.Time) error {
 	if q.dialect == SQLite {
-		ok, err := q.eachRow(ctx, `UPDATE conversations SET tags = $1, assignee_id = $2, priority = $3, status = $4, snoozed_until = $5,
+		err := q.eachRow(ctx, `UPDATE conversations SET tags = $1, assignee_id = $2, priority = $3, status = $4, snoozed_until = $5,
 			resolved_at = $6, updated_at = $7 WHERE id = $8`, len(cs), func(i int) []any {
 			c := cs[i]
 			return []any{labelsJSON(c.Tags), c.AssigneeID, c.Priority, c.Status, ts(c.SnoozedUntil), ts(c.ResolvedAt), ts(now), c.ID}
 		}, nil)
-		if ok {
-			return wrap("update rule conversations", err)
-		}
+		return wrap("update rule conversations", err)
 	}
 	for start := 0; start < len(cs); start += ingestChunk {
 		var b strings.Builder
@@ -238,11 +236,9 @@ func (q *Queries) InsertRuleActions(ctx context.Context, rs []model.RuleActionRe
 		return []any{r.ID, r.WorkspaceID, r.RuleID, r.MessageID, jsonText(r.Action), undoText(r.Undo), ts(r.CreatedAt)}
 	}
 	if q.dialect == SQLite {
-		ok, err := q.eachRow(ctx, `INSERT INTO rule_actions (`+cols+`) VALUES (`+marks(cols)+`)`, len(rs),
+		err := q.eachRow(ctx, `INSERT INTO rule_actions (`+cols+`) VALUES (`+marks(cols)+`)`, len(rs),
 			func(i int) []any { return row(rs[i]) }, nil)
-		if ok {
-			return wrap("insert rule actions", err)
-		}
+		return wrap("insert rule actions", err)
 	}
 	for start := 0; start < len(rs); start += ingestChunk {
 		var b strings.Builder

@@ -130,35 +130,34 @@ func (t *Tx) CustomPlans(ctx context.Context) error {
 // prepared once, and tells done (when not nil) how many rows each run
 // changed. On SQLite this beats a multi-row statement: there are no round
 // trips to save, and parsing a statement with thousands of parameters
-// costs more than writing its rows. ok is false when the querier cannot
-// prepare statements, for the caller to write its multi-row form.
-func (q *Queries) eachRow(ctx context.Context, stmt string, n int, args func(i int) []any, done func(i int, changed int64)) (ok bool, err error) {
-	p, can := q.q.(preparer)
-	if !can {
-		return false, nil
-	}
+// costs more than writing its rows.
+func (q *Queries) eachRow(ctx context.Context, stmt string, n int, args func(i int) []any, done func(i int, changed int64)) error {
 	if n == 0 {
-		return true, nil
+		return nil
+	}
+	p, ok := q.q.(preparer)
+	if !ok {
+		return errNoPrepare
 	}
 	st, err := p.PrepareContext(ctx, stmt)
 	if err != nil {
-		return true, err
+		return err
 	}
 	defer st.Close()
 	for i := 0; i < n; i++ {
 		res, err := st.ExecContext(ctx, args(i)...)
 		if err != nil {
-			return true, err
+			return err
 		}
 		if done != nil {
 			k, err := res.RowsAffected()
 			if err != nil {
-				return true, err
+				return err
 			}
 			done(i, k)
 		}
 	}
-	return true, nil
+	return nil
 }
 
 // marks is the placeholders "$1, $2, …" for a comma-separated column list.
