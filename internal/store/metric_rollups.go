@@ -38,13 +38,12 @@ var latestRowCols = `workspace_id, published_at, ` + latestCols
 // newest (ties broken by ID, as the raw queries do) in latestRowCols
 // order, with its target's workspace and publication time.
 func latestSelect(cond string) string {
-	var sane, raw []string
+	var sane []string
 	for _, c := range postCounterCols {
 		sane = append(sane, saneCount("r."+c))
-		raw = append(raw, c)
 	}
 	return `SELECT r.workspace_id, t.published_at, r.target_id, r.id, r.taken_at, ` + strings.Join(sane, ", ") + ` FROM (SELECT
-		workspace_id, target_id, id, taken_at, ` + strings.Join(raw, ", ") + `,
+		workspace_id, target_id, id, taken_at, ` + strings.Join(postCounterCols, ", ") + `,
 		ROW_NUMBER() OVER (PARTITION BY target_id ORDER BY taken_at DESC, id DESC) AS n
 		FROM post_metric_snapshots WHERE ` + cond + `) r LEFT JOIN post_targets t ON t.id = r.target_id WHERE r.n = 1`
 }
