@@ -110,6 +110,16 @@ func cards(cur, prev metrics.KPIs) []kpiCard {
 	return out
 }
 
+// kpiCell formats a KPI for a table cell, where "not available" in full
+// would wrap in every narrow column: an unknown one is a muted "n/a"
+// that says why on hover, as a post's reads show it.
+func kpiCell(v metrics.Value, pct bool) template.HTML {
+	if !v.Known {
+		return `<span class="muted" title="not available">n/a</span>`
+	}
+	return template.HTML(template.HTMLEscapeString(show(v, pct)))
+}
+
 // show formats a KPI; an unknown one says so.
 func show(v metrics.Value, pct bool) string { return metrics.Format(v, pct, "not available") }
 

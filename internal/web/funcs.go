@@ -11,7 +11,6 @@ import (
 	"unicode"
 
 	"herald/internal/approval"
-	"herald/internal/metrics"
 	"herald/internal/model"
 	"herald/internal/report"
 )
@@ -44,7 +43,8 @@ func (h *handler) funcs() template.FuncMap {
 		"kpi":           show,
 		"figure":        report.Show,
 		"reportWhen":    report.Describe,
-		"perPost":       func(k metrics.KPIs) string { return metrics.Format(engagementsPerPost(k), false, "not available") },
+		"perPost":       engagementsPerPost,
+		"cell":          kpiCell,
 		"mul100":        func(f float64) float64 { return f * 100 },
 		"zone":          zoneLabel,
 		"hasRole":       slices.Contains[[]model.Role],
