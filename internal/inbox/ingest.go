@@ -357,8 +357,18 @@ func (s *Service) contacts(ctx context.Context, tx *store.Tx, ch model.Channel, 
 		added = append(added, c)
 		known[a] = c.ID
 	}
-	if err := tx.InsertContacts(ctx, added); err != nil {
+	taken, err := tx.InsertContacts(ctx, added)
+	if err != nil {
 		return err
+	}
+	if len(taken) > 0 { // another poller made them meanwhile
+		theirs, err := tx.HandleContacts(ctx, ch.WorkspaceID, ch.Network, taken)
+		if err != nil {
+			return err
+		}
+		for a, id := range theirs {
+			known[a] = id
+		}
 	}
 	for i := range msgs {
 		msgs[i].ContactID = known[msgs[i].AuthorRemoteID]

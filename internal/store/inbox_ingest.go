@@ -126,29 +126,64 @@ func (q *Queries) HandleContacts(ctx context.Context, workspaceID, network strin
 	return out, nil
 }
 
-// InsertContacts adds new contacts with their first handle each.
-func (q *Queries) InsertContacts(ctx context.Context, cs []model.Contact) error {
+// InsertContacts adds new contacts with their first handle each. A
+// handle that another poller added meanwhile (PostgreSQL ingests several
+// channels of a workspace at once) keeps its contact: the new one is
+// removed again, and the handle's remote ID is returned for the caller to
+// look its contact up.
+func (q *Queries) InsertContacts(ctx context.Context, cs []model.Contact) ([]string, error) {
+	var taken []string
 	for start := 0; start < len(cs); start += ingestChunk {
+		part := cs[start:min(start+ingestChunk, len(cs))]
 		var b, h strings.Builder
 		var args, hargs []any
-		for _, c := range cs[start:min(start+ingestChunk, len(cs))] {
+		for _, c := range part {
 			addRow(&b, &args, c.ID, c.WorkspaceID, c.Name, labelsJSON(c.Tags), ts(c.CreatedAt), ts(c.UpdatedAt))
 			for _, hd := range c.Handles {
 				addRow(&h, &hargs, c.WorkspaceID, hd.Network, hd.RemoteID, hd.Handle, c.ID)
 			}
 		}
 		if _, err := q.q.ExecContext(ctx, `INSERT INTO contacts (id, workspace_id, name, tags, created_at, updated_at) VALUES `+b.String(), args...); err != nil {
-			return wrap("insert contacts", err)
+			return nil, wrap("insert contacts", err)
 		}
 		if h.Len() == 0 {
 			continue
 		}
-		if _, err := q.q.ExecContext(ctx, `INSERT INTO contact_handles (workspace_id, network, remote_id, handle, contact_id) VALUES `+h.String()+`
-			ON CONFLICT (workspace_id, network, remote_id) DO NOTHING`, hargs...); err != nil {
-			return wrap("insert contact handles", err)
+		rows, err := q.q.QueryContext(ctx, `INSERT INTO contact_handles (workspace_id, network, remote_id, handle, contact_id) VALUES `+h.String()+`
+			ON CONFLICT (workspace_id, network, remote_id) DO NOTHING RETURNING contact_id`, hargs...)
+		if err != nil {
+			return nil, wrap("insert contact handles", err)
+		}
+		kept := map[string]bool{}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, wrap("insert contact handles", err)
+			}
+			kept[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, wrap("insert contact handles", err)
+		}
+		var orphans []string
+		for _, c := range part {
+			if len(c.Handles) > 0 && !kept[c.ID] {
+				orphans = append(orphans, c.ID)
+				for _, hd := range c.Handles {
+					taken = append(taken, hd.RemoteID)
+				}
+			}
+		}
+		if len(orphans) > 0 {
+			cond, args := q.oneOf("id", orphans, 0)
+			if _, err := q.q.ExecContext(ctx, `DELETE FROM contacts WHERE `+cond, args...); err != nil {
+				return nil, wrap("insert contacts", err)
+			}
 		}
 	}
-	return nil
+	return taken, nil
 }
 
 const messageCols = `id, conversation_id, workspace_id, channel_id, remote_id, parent_remote_id, kind, direction, contact_id,

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -13,7 +14,8 @@ import (
 // The inbox's batch writes do the same on both databases (SQLite runs
 // one prepared statement per row, PostgreSQL multi-row statements): a
 // conversation or message already stored is skipped and reported as
-// such, bumps and rule changes land on the right rows, and rule actions
+// such, a contact whose handle another poller added meanwhile is removed
+// again, bumps and rule changes land on the right rows, and rule actions
 // are logged with their undo.
 func TestInboxBatchWrites(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *Store) {
@@ -38,6 +40,32 @@ func TestInboxBatchWrites(t *testing.T) {
 		refs, err := s.Read().ConversationRefs(ctx, chans[0], []string{"post-1", "post-2", "post-3"})
 		if err != nil || refs["post-2"] != first[1].ID || refs["post-3"] != again[1].ID {
 			t.Fatalf("refs %v (%v)", refs, err)
+		}
+
+		contact := func(handle string) model.Contact {
+			return model.Contact{ID: ids.New(), WorkspaceID: ws, Name: handle, CreatedAt: at, UpdatedAt: at,
+				Handles: []model.ContactHandle{{Network: "fake", RemoteID: handle, Handle: handle}}}
+		}
+		theirs, mine, bob := contact("ann"), contact("ann"), contact("bob")
+		var taken []string
+		tx(t, s, func(tx *Tx) (err error) { taken, err = tx.InsertContacts(ctx, []model.Contact{theirs}); return err })
+		if len(taken) != 0 {
+			t.Fatalf("a new handle reported taken: %v", taken)
+		}
+		// Another poller added ann meanwhile: her new contact goes again.
+		tx(t, s, func(tx *Tx) (err error) {
+			taken, err = tx.InsertContacts(ctx, []model.Contact{mine, bob})
+			return err
+		})
+		if !reflect.DeepEqual(taken, []string{"ann"}) {
+			t.Fatalf("taken %v, want ann", taken)
+		}
+		if _, err := s.Read().Contact(ctx, ws, mine.ID); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("the contact whose handle was taken is still there (%v)", err)
+		}
+		known, err := s.Read().HandleContacts(ctx, ws, "fake", []string{"ann", "bob"})
+		if err != nil || known["ann"] != theirs.ID || known["bob"] != bob.ID {
+			t.Fatalf("handles %v (%v)", known, err)
 		}
 
 		msg := func(remote string) model.InboxMessage {
