@@ -8,6 +8,11 @@
 //
 //	go run ./bench/inbox -messages 100000 -rules 20
 //	go run ./bench/inbox -messages 100000 -rules 20 -postgres 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable'
+//	go run ./bench/inbox -messages 100000 -pollers 4
+//
+// With -pollers N, N channels of the workspace are ingested at the same
+// time, each with its share of the messages, as Herald's pollers run;
+// the raw insert then runs N writers at once too.
 package main
 
 import (
@@ -18,6 +23,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"strconv"
+	"sync"
 	"time"
 
 	"herald/bench/benchenv"
@@ -38,9 +44,14 @@ func main() {
 	dup := flag.Float64("duplicates", 0.05, "share of messages read twice")
 	pg := flag.String("postgres", "", "PostgreSQL URL (a fresh schema is made and dropped); empty: SQLite")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the ingest measurement to this file")
+	pollers := flag.Int("pollers", 1, "channels ingested at the same time (and raw writers at once)")
 	flag.Parse()
 	profile = *cpuProfile
-	if err := run(*n, *batch, *rules, *dup, *pg); err != nil {
+	if *pollers < 1 || *n < *pollers {
+		fmt.Fprintln(os.Stderr, "bench/inbox: -pollers must be between 1 and -messages")
+		os.Exit(2)
+	}
+	if err := run(*n, *batch, *rules, *pollers, *dup, *pg); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/inbox:", err)
 		os.Exit(1)
 	}
@@ -55,7 +66,7 @@ type bench struct {
 	ws    string
 }
 
-func run(n, batch, rules int, dup float64, pg string) error {
+func run(n, batch, rules, pollers int, dup float64, pg string) error {
 	ctx := context.Background()
 	cfg, cleanup, err := benchenv.FreshConfig(ctx, pg)
 	if err != nil {
@@ -77,16 +88,19 @@ func run(n, batch, rules int, dup float64, pg string) error {
 	if pg != "" {
 		db = "PostgreSQL"
 	}
-	fmt.Printf("%d messages in batches of %d, %.0f%% read twice, %d active rules, %s\n", n, batch, dup*100, rules, db)
-	items := generate(n, dup)
+	fmt.Printf("%d messages in batches of %d, %.0f%% read twice, %d active rules, %d poller(s) at once, %s\n", n, batch, dup*100, rules,
+		pollers, db)
+	items := generate(n/pollers, dup)
 	own := ownPosts()
-	raw, err := b.raw(ctx, n, batch)
+	raw, err := b.raw(ctx, n/pollers, batch, pollers)
 	if err != nil {
 		return fmt.Errorf("raw insert: %w", err)
 	}
-	ch, err := a.Channels.Connect(ctx, b.owner, b.ws, "fake", map[string]string{"handle": "ingest"})
-	if err != nil {
-		return err
+	chans := make([]model.Channel, pollers)
+	for p := range chans {
+		if chans[p], err = a.Channels.Connect(ctx, b.owner, b.ws, "fake", map[string]string{"handle": "ingest-" + strconv.Itoa(p)}); err != nil {
+			return err
+		}
 	}
 	if profile != "" {
 		f, err := os.Create(profile)
@@ -100,18 +114,28 @@ func run(n, batch, rules int, dup float64, pg string) error {
 		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
+	var mu sync.Mutex
 	stored := 0
-	for i := 0; i < len(items); i += batch {
-		res, err := a.Inbox.Ingest(ctx, inbox.Batch{Channel: ch, Items: items[i:min(i+batch, len(items))], Own: own})
-		if err != nil {
-			return fmt.Errorf("ingest: %w", err)
+	err = together(pollers, func(p int) error {
+		for i := 0; i < len(items); i += batch {
+			res, err := a.Inbox.Ingest(ctx, inbox.Batch{Channel: chans[p], Items: items[i:min(i+batch, len(items))], Own: own})
+			if err != nil {
+				return fmt.Errorf("ingest: %w", err)
+			}
+			mu.Lock()
+			stored += res.New
+			mu.Unlock()
 		}
-		stored += res.New
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	took := time.Since(start)
-	rate := float64(len(items)) / took.Seconds()
+	read := len(items) * pollers
+	rate := float64(read) / took.Seconds()
 	fmt.Printf("raw batched insert (same rows, same table): %8.0f rows/s\n", raw)
-	fmt.Printf("Herald ingest:                              %8.0f messages/s (%d read, %d stored, %s)\n", rate, len(items), stored, took.Round(time.Millisecond))
+	fmt.Printf("Herald ingest:                              %8.0f messages/s (%d read, %d stored, %s)\n", rate, read, stored, took.Round(time.Millisecond))
 	fmt.Printf("ingest / raw insert: %.2f\n", rate/raw)
 	return nil
 }
@@ -212,12 +236,65 @@ func ownPosts() map[string]inbox.OwnPost {
 	return own
 }
 
-// raw inserts n message rows straight into the table in batches, into
-// conversations made beforehand, on a channel of its own: the ceiling.
-func (b *bench) raw(ctx context.Context, n, batch int) (float64, error) {
-	ch, err := b.a.Channels.Connect(ctx, b.owner, b.ws, "fake", map[string]string{"handle": "raw"})
+// together runs f(0) … f(n-1) at the same time and returns the first
+// error.
+func together(n int, f func(p int) error) error {
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for p := 0; p < n; p++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- f(p)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// raw inserts n message rows per writer straight into the table in
+// batches, into conversations made beforehand, each writer on a channel
+// of its own, all writers at once: the ceiling.
+func (b *bench) raw(ctx context.Context, n, batch, writers int) (float64, error) {
+	work := make([][]model.InboxMessage, writers)
+	for w := range work {
+		rows, err := b.rawRows(ctx, n, w)
+		if err != nil {
+			return 0, err
+		}
+		work[w] = rows
+	}
+	start := time.Now()
+	err := together(writers, func(w int) error {
+		for i := 0; i < n; i += batch {
+			part := work[w][i:min(i+batch, n)]
+			if err := b.a.Store.InTx(ctx, func(tx *store.Tx) error {
+				_, err := tx.InsertMessages(ctx, part)
+				return err
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return 0, err
+	}
+	return float64(n*writers) / time.Since(start).Seconds(), nil
+}
+
+// rawRows makes a raw writer's channel with 1,000 conversations and the
+// n message rows it will insert.
+func (b *bench) rawRows(ctx context.Context, n, w int) ([]model.InboxMessage, error) {
+	ch, err := b.a.Channels.Connect(ctx, b.owner, b.ws, "fake", map[string]string{"handle": "raw-" + strconv.Itoa(w)})
+	if err != nil {
+		return nil, err
 	}
 	now := time.Now().UTC()
 	convs := make([]model.Conversation, 1000)
@@ -229,7 +306,7 @@ func (b *bench) raw(ctx context.Context, n, batch int) (float64, error) {
 		_, err := tx.InsertConversations(ctx, convs)
 		return err
 	}); err != nil {
-		return 0, err
+		return nil, err
 	}
 	rows := make([]model.InboxMessage, n)
 	for i := range rows {
@@ -237,15 +314,5 @@ func (b *bench) raw(ctx context.Context, n, batch int) (float64, error) {
 			RemoteID: "raw-" + strconv.Itoa(i), Kind: model.MsgComment, Direction: "in", AuthorRemoteID: "author-" + strconv.Itoa(i%5000),
 			Author: "@author", Text: texts[i%len(texts)], Sentiment: "neutral", CreatedAt: now, ReceivedAt: now}
 	}
-	start := time.Now()
-	for i := 0; i < n; i += batch {
-		part := rows[i:min(i+batch, n)]
-		if err := b.a.Store.InTx(ctx, func(tx *store.Tx) error {
-			_, err := tx.InsertMessages(ctx, part)
-			return err
-		}); err != nil {
-			return 0, err
-		}
-	}
-	return float64(n) / time.Since(start).Seconds(), nil
+	return rows, nil
 }
