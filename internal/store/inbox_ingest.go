@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"strings"
 	"time"
@@ -31,19 +32,10 @@ func (q *Queries) ConversationRefs(ctx context.Context, channelID string, roots 
 			query, args = `SELECT root_remote_id, id FROM conversations WHERE channel_id = $1 AND `+cond, append([]any{channelID}, in...)
 		}
 		rows, err := q.q.QueryContext(ctx, query, args...)
+		if err == nil {
+			err = eachText(rows, func(v []string) { out[v[0]] = v[1] })
+		}
 		if err != nil {
-			return nil, wrap("conversation refs", err)
-		}
-		for rows.Next() {
-			var root, id string
-			if err := rows.Scan(&root, &id); err != nil {
-				rows.Close()
-				return nil, wrap("conversation refs", err)
-			}
-			out[root] = id
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return nil, wrap("conversation refs", err)
 		}
 	}
@@ -73,19 +65,10 @@ func (q *Queries) InsertConversations(ctx context.Context, cs []model.Conversati
 			addRow(&b, &args, row(c)...)
 		}
 		rows, err := q.q.QueryContext(ctx, `INSERT INTO conversations (`+cols+`) VALUES `+b.String()+conflict+` RETURNING root_remote_id`, args...)
+		if err == nil {
+			err = eachText(rows, func(v []string) { added[v[0]] = true })
+		}
 		if err != nil {
-			return nil, wrap("insert conversations", err)
-		}
-		for rows.Next() {
-			var root string
-			if err := rows.Scan(&root); err != nil {
-				rows.Close()
-				return nil, wrap("insert conversations", err)
-			}
-			added[root] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return nil, wrap("insert conversations", err)
 		}
 	}
@@ -107,19 +90,10 @@ func (q *Queries) HandleContacts(ctx context.Context, workspaceID, network strin
 			args = append([]any{workspaceID, network}, in...)
 		}
 		rows, err := q.q.QueryContext(ctx, query, args...)
+		if err == nil {
+			err = eachText(rows, func(v []string) { out[v[0]] = v[1] })
+		}
 		if err != nil {
-			return nil, wrap("handle contacts", err)
-		}
-		for rows.Next() {
-			var rid, cid string
-			if err := rows.Scan(&rid, &cid); err != nil {
-				rows.Close()
-				return nil, wrap("handle contacts", err)
-			}
-			out[rid] = cid
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return nil, wrap("handle contacts", err)
 		}
 	}
@@ -149,22 +123,13 @@ func (q *Queries) InsertContacts(ctx context.Context, cs []model.Contact) ([]str
 		if h.Len() == 0 {
 			continue
 		}
-		rows, err := q.q.QueryContext(ctx, `INSERT INTO contact_handles (workspace_id, network, remote_id, handle, contact_id) VALUES `+h.String()+`
-			ON CONFLICT (workspace_id, network, remote_id) DO NOTHING RETURNING contact_id`, hargs...)
-		if err != nil {
-			return nil, wrap("insert contact handles", err)
-		}
 		kept := map[string]bool{}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, wrap("insert contact handles", err)
-			}
-			kept[id] = true
+		rows, err := q.q.QueryContext(ctx, `INSERT INTO contact_handles (workspace_id, network, remote_id, handle, contact_id)
+			VALUES `+h.String()+` ON CONFLICT (workspace_id, network, remote_id) DO NOTHING RETURNING contact_id`, hargs...)
+		if err == nil {
+			err = eachText(rows, func(v []string) { kept[v[0]] = true })
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err != nil {
 			return nil, wrap("insert contact handles", err)
 		}
 		var orphans []string
@@ -223,19 +188,10 @@ func (q *Queries) InsertMessages(ctx context.Context, ms []model.InboxMessage) (
 		}
 		rows, err := q.q.QueryContext(ctx, `INSERT INTO inbox_messages (`+messageCols+`) VALUES `+b.String()+`
 			ON CONFLICT (channel_id, remote_id) DO NOTHING RETURNING remote_id`, args...)
+		if err == nil {
+			err = eachText(rows, func(v []string) { fresh[v[0]] = true })
+		}
 		if err != nil {
-			return nil, wrap("insert messages", err)
-		}
-		for rows.Next() {
-			var rid string
-			if err := rows.Scan(&rid); err != nil {
-				rows.Close()
-				return nil, wrap("insert messages", err)
-			}
-			fresh[rid] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return nil, wrap("insert messages", err)
 		}
 	}
@@ -341,4 +297,26 @@ func (q *Queries) MarkMessagesDeleted(ctx context.Context, channelID string, rem
 		n += int(k)
 	}
 	return n, nil
+}
+
+// eachText reads every row of text columns, handing each row's values to
+// add (the slice is reused from row to row), and closes the rows.
+func eachText(rows *sql.Rows, add func(vals []string)) error {
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	vals := make([]string, len(cols))
+	dest := make([]any, len(cols))
+	for i := range vals {
+		dest[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		add(vals)
+	}
+	return rows.Err()
 }
