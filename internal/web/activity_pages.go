@@ -32,11 +32,7 @@ func (h *handler) postActivity(w http.ResponseWriter, r *http.Request, v *visit)
 }
 
 func (h *handler) renderActivity(w http.ResponseWriter, r *http.Request, v *visit, status int, f *form) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

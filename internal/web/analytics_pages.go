@@ -149,11 +149,7 @@ var weekdayNames = []string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
 
 // bestTimesShow shows a channel's weekday × hour heatmap and best slots.
 func (h *handler) bestTimesShow(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}
@@ -185,11 +181,7 @@ func (h *handler) bestTimesShow(w http.ResponseWriter, r *http.Request, v *visit
 // with the slot's score (1 for the best slot), confidence (both 0 to 1)
 // and the channel's posts in it.
 func (h *handler) bestTimesCSV(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}
@@ -225,11 +217,7 @@ func zoneLabel(z string) string {
 // bestTimesUse fills the channel's weekly posting slots with its best
 // times.
 func (h *handler) bestTimesUse(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

@@ -9,11 +9,7 @@ import (
 // the form says from=channel, else on the channel list. The test ran either
 // way, so a failed check is still a 200 page with the failure as content.
 func (h *handler) channelTest(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

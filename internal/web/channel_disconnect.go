@@ -7,11 +7,7 @@ import (
 // channelDisconnect removes a channel and its credentials; the page's
 // confirmation panel is the step before this post.
 func (h *handler) channelDisconnect(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

@@ -41,11 +41,7 @@ const blankDefaultRows = 2
 // channelSettingsShow is a channel's page. Every member may see it and test
 // the connection; the settings form is for those who may manage channels.
 func (h *handler) channelSettingsShow(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}
@@ -121,11 +117,7 @@ const signatureKey = "signature"
 // channelUpdate saves a channel's display name, time zone and default post
 // options.
 func (h *handler) channelUpdate(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

@@ -78,11 +78,7 @@ func (h *handler) composerNew(w http.ResponseWriter, r *http.Request, v *visit) 
 }
 
 func (h *handler) composerEdit(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}
@@ -140,11 +136,7 @@ func (h *handler) composerCreate(w http.ResponseWriter, r *http.Request, v *visi
 }
 
 func (h *handler) composerUpdate(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

@@ -64,11 +64,7 @@ func (h *handler) ideaCreate(w http.ResponseWriter, r *http.Request, v *visit) {
 // with the capture form, so their messages go above the board and the
 // card is shown open with what was typed.
 func (h *handler) ideaUpdate(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}
@@ -87,11 +83,7 @@ func (h *handler) ideaUpdate(w http.ResponseWriter, r *http.Request, v *visit) {
 
 // ideaDelete removes an idea after its confirmation panel.
 func (h *handler) ideaDelete(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}
@@ -106,11 +98,7 @@ func (h *handler) ideaDelete(w http.ResponseWriter, r *http.Request, v *visit) {
 // ideaDraft turns an idea into a draft for the checked channels and opens
 // the draft in the composer.
 func (h *handler) ideaDraft(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

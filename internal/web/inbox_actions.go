@@ -256,11 +256,7 @@ func (h *handler) inboxReply(w http.ResponseWriter, r *http.Request, v *visit) {
 // renderConversationInsert renders the conversation with the chosen
 // saved reply added to the reply text (filled in server-side).
 func (h *handler) renderConversationInsert(w http.ResponseWriter, r *http.Request, v *visit, f *form) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

@@ -442,11 +442,7 @@ func (h *handler) inboxConversation(w http.ResponseWriter, r *http.Request, v *v
 }
 
 func (h *handler) renderConversation(w http.ResponseWriter, r *http.Request, v *visit, status int, f *form) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

@@ -6,11 +6,7 @@ import (
 
 // invitationRevoke cancels a pending invitation.
 func (h *handler) invitationRevoke(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

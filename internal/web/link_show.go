@@ -33,11 +33,7 @@ type referrerRow struct {
 
 // linkShow is a link's statistics page.
 func (h *handler) linkShow(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}
@@ -87,11 +83,7 @@ var linkCSVTables = []string{"days", "referrers"}
 // 90 days: human clicks per day (table=days, days with clicks only, as
 // the page lists them) or where they came from (table=referrers).
 func (h *handler) linkCSV(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}
@@ -150,11 +142,7 @@ func (h *handler) referrerRows(st model.LinkStats) []referrerRow {
 
 // linkUpdate points a link at a new target; the short URL stays.
 func (h *handler) linkUpdate(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}
@@ -172,11 +160,7 @@ func (h *handler) linkUpdate(w http.ResponseWriter, r *http.Request, v *visit) {
 
 // linkDelete removes a link and its clicks after the confirmation panel.
 func (h *handler) linkDelete(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

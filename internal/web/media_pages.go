@@ -129,11 +129,7 @@ func (h *handler) mediaShow(w http.ResponseWriter, r *http.Request, v *visit) {
 }
 
 func (h *handler) renderMedia(w http.ResponseWriter, r *http.Request, v *visit, status int, f *form) {
-	mem, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	mem, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

@@ -7,11 +7,7 @@ import (
 // memberRemove takes a member out of the workspace, or lets the visitor
 // leave it.
 func (h *handler) memberRemove(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	userID, ok := h.pathID(w, r, v, "user")
+	m, userID, ok := h.workspaceItem(w, r, v, "user")
 	if !ok {
 		return
 	}

@@ -8,11 +8,7 @@ import (
 // refuses unknown roles (400), roles above the visitor's own (403) and
 // leaving a workspace without an Owner (409); each is shown on the page.
 func (h *handler) memberRoleUpdate(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	userID, ok := h.pathID(w, r, v, "user")
+	m, userID, ok := h.workspaceItem(w, r, v, "user")
 	if !ok {
 		return
 	}

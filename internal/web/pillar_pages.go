@@ -98,11 +98,7 @@ func (h *handler) pillarSave(w http.ResponseWriter, r *http.Request, v *visit, i
 
 // pillarDelete removes a pillar after its confirmation panel.
 func (h *handler) pillarDelete(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

@@ -30,11 +30,7 @@ type versionView struct {
 // postHistory lists a post's versions, newest first, each with the word
 // diff of its text against the version before.
 func (h *handler) postHistory(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}
@@ -59,11 +55,7 @@ func (h *handler) postHistory(w http.ResponseWriter, r *http.Request, v *visit) 
 
 // postRestore saves an earlier version as the newest one.
 func (h *handler) postRestore(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

@@ -186,11 +186,7 @@ func firstLine(text string) string {
 
 // postDelete removes a post after the list's confirmation panel.
 func (h *handler) postDelete(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

@@ -56,11 +56,7 @@ const blankSlotRows = 2
 
 // queueShow is a channel's queue page.
 func (h *handler) queueShow(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}
@@ -127,11 +123,7 @@ func (h *handler) postText(r *http.Request, v *visit, ws, postID string, cache m
 
 // queueSlots previews or saves the slots editor.
 func (h *handler) queueSlots(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}
@@ -189,11 +181,7 @@ func slotsFromForm(r *http.Request) ([]schedule.Slot, error) {
 // queueOrder re-orders the queue: "move" is up:ID, down:ID or next:ID from
 // the buttons, "order" the comma-separated target IDs from drag and drop.
 func (h *handler) queueOrder(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

@@ -184,11 +184,7 @@ func (h *handler) reportScheduleShow(w http.ResponseWriter, r *http.Request, v *
 
 // renderSchedule renders a schedule's page; f nil shows its saved values.
 func (h *handler) renderSchedule(w http.ResponseWriter, r *http.Request, v *visit, status int, f *form) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

@@ -17,11 +17,7 @@ import (
 // zone skips or repeats comes back with the instants to choose from, each
 // a button that submits that exact instant.
 func (h *handler) scheduleCreate(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}
@@ -70,11 +66,7 @@ func quotaNotice(warnings []string) string {
 
 // scheduleCancel takes the post (or the channels named) back to draft.
 func (h *handler) scheduleCancel(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

@@ -112,11 +112,7 @@ func itoaOrEmpty(n int) string {
 // repeats or is evergreen, so saving one replaces the other; turning one off
 // keeps the other as it was.
 func (h *handler) seriesSave(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

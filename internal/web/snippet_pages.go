@@ -90,11 +90,7 @@ func (h *handler) snippetSave(w http.ResponseWriter, r *http.Request, v *visit, 
 
 // snippetDelete removes one after its confirmation panel.
 func (h *handler) snippetDelete(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, ok := h.workspace(w, r, v)
-	if !ok {
-		return
-	}
-	id, ok := h.pathID(w, r, v, "id")
+	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
 		return
 	}

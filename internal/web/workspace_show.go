@@ -24,6 +24,18 @@ func (h *handler) workspace(w http.ResponseWriter, r *http.Request, v *visit) (m
 	return m, true
 }
 
+// workspaceItem opens the workspace of a /w/{ws}/…/{name} path, as
+// workspace does, and reads the ID of the object in it; a malformed one
+// answers 404.
+func (h *handler) workspaceItem(w http.ResponseWriter, r *http.Request, v *visit, name string) (model.Membership, string, bool) {
+	m, ok := h.workspace(w, r, v)
+	if !ok {
+		return m, "", false
+	}
+	id, ok := h.pathID(w, r, v, name)
+	return m, id, ok
+}
+
 // pathIDs reads the workspace and object IDs of a /w/{ws}/…/{id} path;
 // a malformed one answers 404.
 func (h *handler) pathIDs(w http.ResponseWriter, r *http.Request, v *visit) (ws, id string, ok bool) {
