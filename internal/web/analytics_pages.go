@@ -147,15 +147,25 @@ type bestTimesData struct {
 
 var weekdayNames = []string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
 
-// bestTimesShow shows a channel's weekday × hour heatmap and best slots.
-func (h *handler) bestTimesShow(w http.ResponseWriter, r *http.Request, v *visit) {
+// channelBestTimes reads the best times of the channel in the path, for
+// the page and its CSV.
+func (h *handler) channelBestTimes(w http.ResponseWriter, r *http.Request, v *visit) (model.Membership, besttime.Result, model.Channel, bool) {
 	m, id, ok := h.workspaceItem(w, r, v, "id")
 	if !ok {
-		return
+		return m, besttime.Result{}, model.Channel{}, false
 	}
 	res, ch, err := h.d.Metrics.BestTimes(r.Context(), v.actor, m.Workspace.ID, id)
 	if err != nil {
 		h.fail(w, r, v, err)
+		return m, res, ch, false
+	}
+	return m, res, ch, true
+}
+
+// bestTimesShow shows a channel's weekday × hour heatmap and best slots.
+func (h *handler) bestTimesShow(w http.ResponseWriter, r *http.Request, v *visit) {
+	m, res, ch, ok := h.channelBestTimes(w, r, v)
+	if !ok {
 		return
 	}
 	hours := make([]string, 24)
@@ -181,13 +191,8 @@ func (h *handler) bestTimesShow(w http.ResponseWriter, r *http.Request, v *visit
 // with the slot's score (1 for the best slot), confidence (both 0 to 1)
 // and the channel's posts in it.
 func (h *handler) bestTimesCSV(w http.ResponseWriter, r *http.Request, v *visit) {
-	m, id, ok := h.workspaceItem(w, r, v, "id")
+	_, res, ch, ok := h.channelBestTimes(w, r, v)
 	if !ok {
-		return
-	}
-	res, ch, err := h.d.Metrics.BestTimes(r.Context(), v.actor, m.Workspace.ID, id)
-	if err != nil {
-		h.fail(w, r, v, err)
 		return
 	}
 	out := newCSVDownload(w, "best-times-"+ch.ID+".csv")
