@@ -3,10 +3,9 @@ package app_test
 import (
 	"context"
 	"encoding/json"
-	"net/http"
-	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -54,31 +53,24 @@ func TestNotificationsPostedToMatrix(t *testing.T) {
 	if err := (&notify.ChatWorker{Service: a.Notify}).Work(ctx, &river.Job[notify.ChatArgs]{Args: args}); err != nil {
 		t.Fatalf("post to the room: %v", err)
 	}
-	req, _ := http.NewRequest("GET", peer["MATRIX_URL"]+"/_matrix/client/v3/rooms/"+url.PathEscape(room)+"/messages?dir=b&limit=20", nil)
-	req.Header.Set("Authorization", "Bearer "+peer["MATRIX_ALICE_TOKEN"])
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var msgs struct {
-		Chunk []struct {
-			Type    string `json:"type"`
-			Content struct {
+	// Dendrite answers the send before its room history serves the event,
+	// so the room is read again until the message shows or time runs out.
+	cs := testenv.MatrixClient{T: t, Base: peer["MATRIX_URL"], Token: peer["MATRIX_ALICE_TOKEN"]}
+	var found int
+	var events []testenv.Event
+	for deadline := time.Now().Add(15 * time.Second); found == 0 && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		events, found = cs.Messages(room), 0
+		for _, ev := range events {
+			var c struct {
 				Body string `json:"body"`
-			} `json:"content"`
-		} `json:"chunk"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&msgs); err != nil {
-		t.Fatal(err)
-	}
-	found := 0
-	for _, m := range msgs.Chunk {
-		if m.Type == "m.room.message" && strings.Contains(m.Content.Body, "token revoked by the e2e test") {
-			found++
+			}
+			_ = json.Unmarshal(ev.Content, &c)
+			if ev.Type == "m.room.message" && strings.Contains(c.Body, "token revoked by the e2e test") {
+				found++
+			}
 		}
 	}
 	if found != 1 {
-		t.Fatalf("the room has %d messages with the notification, want 1: %+v", found, msgs.Chunk)
+		t.Fatalf("the room has %d messages with the notification, want 1: %+v", found, events)
 	}
 }
