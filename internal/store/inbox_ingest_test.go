@@ -99,6 +99,17 @@ func TestInboxBatchWrites(t *testing.T) {
 			t.Fatalf("an older message without inbound words changes nothing but the time: %+v %v", c1, err)
 		}
 
+		// An open conversation is bumped without touching its status.
+		tx(t, s, func(tx *Tx) error {
+			return tx.BumpConversations(ctx, []ConversationBump{{ID: first[0].ID, LastMessageAt: later.Add(time.Minute), Unread: 1,
+				InboundAt: later.Add(time.Minute)}}, later)
+		})
+		c0, err = s.Read().ConversationByID(ctx, ws, first[0].ID)
+		if err != nil || c0.Unread != 3 || c0.Status != model.ConvOpen || !c0.LastMessageAt.Equal(later.Add(time.Minute)) ||
+			!c0.AwaitingSince.Equal(later) {
+			t.Fatalf("an open conversation bumped again: %+v %v", c0, err)
+		}
+
 		rc, err := s.Read().RuleConversations(ctx, ws, []string{first[0].ID, first[1].ID})
 		if err != nil || len(rc) != 2 || rc[first[0].ID].Status != model.ConvOpen || len(rc[first[0].ID].Tags) != 0 {
 			t.Fatalf("rule conversations %+v %v", rc, err)
@@ -112,7 +123,15 @@ func TestInboxBatchWrites(t *testing.T) {
 			!got.ResolvedAt.Equal(later) {
 			t.Fatalf("after a rule's changes: %+v %v", got, err)
 		}
-		if full, _ := s.Read().ConversationByID(ctx, ws, first[0].ID); full.Unread != 2 || full.RootRemoteID != "post-1" {
+		// Tags and priority alone, on the state as read back.
+		got.Tags, got.Priority = []string{"support"}, 0
+		tx(t, s, func(tx *Tx) error { return tx.UpdateRuleConversations(ctx, []model.Conversation{got}, later) })
+		rc, err = s.Read().RuleConversations(ctx, ws, []string{first[0].ID})
+		if again := rc[first[0].ID]; err != nil || !reflect.DeepEqual(again.Tags, []string{"support"}) || again.Priority != 0 ||
+			again.AssigneeID != "user-1" || again.Status != model.ConvDone || !again.ResolvedAt.Equal(later) {
+			t.Fatalf("after changing tags and priority only: %+v %v", again, err)
+		}
+		if full, _ := s.Read().ConversationByID(ctx, ws, first[0].ID); full.Unread != 3 || full.RootRemoteID != "post-1" {
 			t.Fatalf("a rule's update touched more than it changed: %+v", full)
 		}
 

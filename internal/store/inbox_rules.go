@@ -183,12 +183,7 @@ func (q *Queries) RuleConversations(ctx context.Context, workspaceID string, ids
 // conversations: tags, assignee, priority, status and its clocks.
 func (q *Queries) UpdateRuleConversations(ctx context.Context, cs []model.Conversation, now time.Time) error {
 	if q.dialect == SQLite {
-		err := q.eachRow(ctx, `UPDATE conversations SET tags = $1, assignee_id = $2, priority = $3, status = $4, snoozed_until = $5,
-			resolved_at = $6, updated_at = $7 WHERE id = $8`, len(cs), func(i int) []any {
-			c := cs[i]
-			return []any{labelsJSON(c.Tags), c.AssigneeID, c.Priority, c.Status, ts(c.SnoozedUntil), ts(c.ResolvedAt), ts(now), c.ID}
-		}, nil)
-		return wrap("update rule conversations", err)
+		return wrap("update rule conversations", q.updateRuleConversationsSQLite(ctx, cs, now))
 	}
 	for start := 0; start < len(cs); start += ingestChunk {
 		var b strings.Builder
@@ -206,6 +201,31 @@ func (q *Queries) UpdateRuleConversations(ctx context.Context, cs []model.Conver
 		}
 	}
 	return nil
+}
+
+// updateRuleConversationsSQLite first writes only tags and priority,
+// where the status, its clocks and the assignee stayed as they were (most
+// rules tag or prioritise): SQLite then leaves the indexes on status and
+// assignee alone. The other conversations get the full update.
+func (q *Queries) updateRuleConversationsSQLite(ctx context.Context, cs []model.Conversation, now time.Time) error {
+	var rest []model.Conversation
+	err := q.eachRow(ctx, `UPDATE conversations SET tags = $1, priority = $2, updated_at = $3
+		WHERE id = $4 AND assignee_id = $5 AND status = $6 AND snoozed_until IS $7 AND resolved_at IS $8`, len(cs), func(i int) []any {
+		c := cs[i]
+		return []any{labelsJSON(c.Tags), c.Priority, ts(now), c.ID, c.AssigneeID, c.Status, ts(c.SnoozedUntil), ts(c.ResolvedAt)}
+	}, func(i int, n int64) {
+		if n == 0 {
+			rest = append(rest, cs[i])
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return q.eachRow(ctx, `UPDATE conversations SET tags = $1, assignee_id = $2, priority = $3, status = $4, snoozed_until = $5,
+		resolved_at = $6, updated_at = $7 WHERE id = $8`, len(rest), func(i int) []any {
+		c := rest[i]
+		return []any{labelsJSON(c.Tags), c.AssigneeID, c.Priority, c.Status, ts(c.SnoozedUntil), ts(c.ResolvedAt), ts(now), c.ID}
+	}, nil)
 }
 
 // SetMessagesHidden hides messages in Herald (at) or shows them again
