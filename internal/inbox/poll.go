@@ -209,24 +209,34 @@ func (s *Service) readContext(ctx context.Context, channelID string) (readContex
 	if err != nil {
 		return readContext{}, err
 	}
-	rc := readContext{ar: accts[channelID], own: map[string]OwnPost{}}
+	rc := readContext{ar: accts[channelID]}
 	if rc.ar.Err != nil {
 		return rc, rc.ar.Err
 	}
 	if rc.p, err = s.Channels.Provider(rc.ar.Channel.Network); err != nil {
 		return rc, err
 	}
+	rc.own, rc.posts, err = s.published(ctx, channelID)
+	return rc, err
+}
+
+// published reads the channel's recent published posts: every segment's
+// remote ID mapped to its Herald post, and the segments as the network
+// knows them.
+func (s *Service) published(ctx context.Context, channelID string) (map[string]OwnPost, []provider.RemotePost, error) {
 	refs, err := s.Store.Read().ChannelPublished(ctx, channelID, s.now().Add(-ownWindow))
 	if err != nil {
-		return rc, err
+		return nil, nil, err
 	}
+	own := map[string]OwnPost{}
+	var posts []provider.RemotePost
 	for _, r := range refs {
 		for _, seg := range r.Segments {
-			rc.own[seg.ID] = OwnPost{PostID: r.PostID, Text: r.Text, URL: seg.URL}
-			rc.posts = append(rc.posts, provider.RemotePost{ID: seg.ID, URL: seg.URL, Extra: seg.Extra, PublishedAt: seg.PublishedAt})
+			own[seg.ID] = OwnPost{PostID: r.PostID, Text: r.Text, URL: seg.URL}
+			posts = append(posts, provider.RemotePost{ID: seg.ID, URL: seg.URL, Extra: seg.Extra, PublishedAt: seg.PublishedAt})
 		}
 	}
-	return rc, nil
+	return own, posts, nil
 }
 
 // pollError is what the channel's inbox status shows about a failed poll.

@@ -208,8 +208,66 @@ func (s *Service) streamOnce(ctx context.Context, channelID string) error {
 	}
 	sctx, cancel := context.WithTimeout(ctx, streamRefresh)
 	defer cancel()
+	own := &streamOwn{s: s, channelID: channelID, own: rc.own, notOwn: map[string]time.Time{}}
 	return streamer.StreamInteractions(sctx, rc.ar.Account, s.now().Add(-overlap), rc.posts, func(items []provider.Interaction) error {
-		_, err := s.Ingest(ctx, Batch{Channel: rc.ar.Channel, Items: items, Own: rc.own})
+		mine, err := own.update(ctx, items)
+		if err != nil {
+			return err
+		}
+		_, err = s.Ingest(ctx, Batch{Channel: rc.ar.Channel, Items: items, Own: mine})
 		return err
 	})
+}
+
+// streamOwn keeps a stream's map of the channel's published posts up to
+// date. A post published after the stream opened is read in as soon as
+// an interaction refers to it, so the replies under it are filed as its
+// comments, with the post, and not as a thread of their own.
+type streamOwn struct {
+	s         *Service
+	channelID string
+	mu        sync.Mutex
+	own       map[string]OwnPost
+	// notOwn holds referred-to IDs found not to be ours, and when. They
+	// are looked for again after notOwnFor: a reply may come before the
+	// publishing worker has stored the post's remote ID.
+	notOwn map[string]time.Time
+}
+
+const (
+	notOwnFor = time.Minute
+	maxNotOwn = 10_000 // past it, notOwn starts again
+)
+
+// update reads the channel's posts again when items refer to a post it
+// does not know yet (and has not looked for), and returns the map to use.
+func (o *streamOwn) update(ctx context.Context, items []provider.Interaction) (map[string]OwnPost, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	now := o.s.now()
+	var unknown []string
+	for _, it := range items {
+		for _, id := range [2]string{it.ParentID, it.RootID} {
+			if _, ok := o.own[id]; id != "" && !ok && now.Sub(o.notOwn[id]) >= notOwnFor {
+				unknown = append(unknown, id)
+			}
+		}
+	}
+	if len(unknown) == 0 {
+		return o.own, nil
+	}
+	own, _, err := o.s.published(ctx, o.channelID)
+	if err != nil {
+		return nil, err
+	}
+	o.own = own
+	if len(o.notOwn)+len(unknown) > maxNotOwn {
+		o.notOwn = map[string]time.Time{}
+	}
+	for _, id := range unknown {
+		if _, ok := own[id]; !ok {
+			o.notOwn[id] = now
+		}
+	}
+	return o.own, nil
 }

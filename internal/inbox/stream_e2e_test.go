@@ -28,7 +28,6 @@ func TestE2ENostrStream(t *testing.T) {
 	if e.ch, err = e.a.Channels.Connect(ctx, e.owner, e.ws, "nostr", map[string]string{"secret_key": peer["NOSTR_ALICE_SK"], "relays": relay}); err != nil {
 		t.Fatal(err)
 	}
-	root := e.publishNow("Stream e2e " + time.Now().Format(time.RFC3339Nano))
 	e.a.Inbox.WakeStreams()
 	for deadline := time.Now().Add(20 * time.Second); !e.a.Inbox.Streaming(e.ch.ID); time.Sleep(100 * time.Millisecond) {
 		if time.Now().After(deadline) {
@@ -39,6 +38,9 @@ func TestE2ENostrStream(t *testing.T) {
 	// The subscription opens right after the stream starts; give the relay
 	// a moment so the reply is pushed live rather than read as stored.
 	time.Sleep(500 * time.Millisecond)
+	// The post goes out while the stream is open: the reply under it is
+	// still filed as its comment.
+	root := e.publishNow("Stream e2e " + time.Now().Format(time.RFC3339Nano))
 	probe, err := testenv.DialNostr(ctx, relay)
 	if err != nil {
 		t.Fatal(err)
@@ -54,6 +56,9 @@ func TestE2ENostrStream(t *testing.T) {
 		if m, ok := e.messages(reply.ID)[reply.ID]; ok {
 			if m.Kind != model.MsgComment || m.Text != reply.Content {
 				t.Fatalf("streamed message: %+v", m)
+			}
+			if c := e.conversation(m.ConversationID); c.Kind != model.ConvComments || c.PostID != e.post {
+				t.Fatalf("the reply is not in the thread under the post %s: %+v", e.post, c)
 			}
 			break
 		}
