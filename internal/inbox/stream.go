@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"herald/internal/platform/ids"
@@ -19,7 +20,7 @@ import (
 const (
 	streamLease   = 90 * time.Second
 	streamRenew   = 30 * time.Second
-	streamRefresh = 10 * time.Minute // start again, to follow newly published posts
+	streamRefresh = 10 * time.Minute // start again now and then, on a fresh connection
 	streamRetry   = 30 * time.Second
 )
 
@@ -160,7 +161,8 @@ func (s *Service) streamRound(ctx context.Context, st *streams) error {
 }
 
 // streamChannel streams one channel until ctx ends, starting again after
-// a break or every streamRefresh, and gives up the lease at the end.
+// a break, every streamRefresh and when the channel publishes a post, and
+// gives up the lease at the end.
 func (s *Service) streamChannel(ctx context.Context, st *streams, channelID string) {
 	defer st.wg.Done()
 	defer func() {
@@ -175,6 +177,9 @@ func (s *Service) streamChannel(ctx context.Context, st *streams, channelID stri
 	for ctx.Err() == nil {
 		began := time.Now()
 		err := s.streamOnce(ctx, channelID)
+		if errors.Is(err, errNewPosts) {
+			continue
+		}
 		if time.Since(began) > time.Minute {
 			failures = 0 // it streamed a while: a fresh break, not a server that refuses
 		}
@@ -195,8 +200,8 @@ func (s *Service) streamChannel(ctx context.Context, st *streams, channelID stri
 	}
 }
 
-// streamOnce holds one stream for up to streamRefresh, storing each batch
-// as it arrives.
+// streamOnce holds one stream for up to streamRefresh (or until the
+// channel publishes a post), storing each batch as it arrives.
 func (s *Service) streamOnce(ctx context.Context, channelID string) error {
 	rc, err := s.readContext(ctx, channelID)
 	if err != nil {
@@ -207,9 +212,14 @@ func (s *Service) streamOnce(ctx context.Context, channelID string) error {
 		return errors.New("inbox: " + string(rc.ar.Channel.Network) + " channels do not stream")
 	}
 	sctx, cancel := context.WithTimeout(ctx, streamRefresh)
-	defer cancel()
 	own := &streamOwn{s: s, channelID: channelID, own: rc.own, notOwn: map[string]time.Time{}}
-	return streamer.StreamInteractions(sctx, rc.ar.Account, s.now().Add(-overlap), rc.posts, func(items []provider.Interaction) error {
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		own.watch(sctx, rc.posts, cancel)
+	}()
+	defer func() { cancel(); <-watched }()
+	err = streamer.StreamInteractions(sctx, rc.ar.Account, s.now().Add(-overlap), rc.posts, func(items []provider.Interaction) error {
 		mine, err := own.update(ctx, items)
 		if err != nil {
 			return err
@@ -217,6 +227,55 @@ func (s *Service) streamOnce(ctx context.Context, channelID string) error {
 		_, err = s.Ingest(ctx, Batch{Channel: rc.ar.Channel, Items: items, Own: mine})
 		return err
 	})
+	if err == nil && own.newPosts.Load() && ctx.Err() == nil {
+		return errNewPosts
+	}
+	return err
+}
+
+// errNewPosts ends a stream that starts again at once, with the posts
+// published since it opened.
+var errNewPosts = errors.New("inbox: stream ended to follow new posts")
+
+// streamPostsCheck is how often an open stream looks for posts published
+// since it opened. A new one ends the stream, which starts again at once
+// with the post in its subscription: a Nostr relay sends only replies to
+// the posts a subscription names (and mentions of the account).
+var streamPostsCheck = time.Minute
+
+// watch ends the stream (restart) when the channel has a post that the
+// stream's subscription does not name, and keeps the own-post map fresh.
+func (o *streamOwn) watch(ctx context.Context, subscribed []provider.RemotePost, restart context.CancelFunc) {
+	named := make(map[string]bool, len(subscribed))
+	for _, p := range subscribed {
+		named[p.ID] = true
+	}
+	tick := time.NewTicker(streamPostsCheck)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		own, posts, err := o.s.published(ctx, o.channelID)
+		if err != nil {
+			if ctx.Err() == nil {
+				o.s.log().Warn("inbox stream: read published posts", "channel", o.channelID, "err", err)
+			}
+			continue
+		}
+		o.mu.Lock()
+		o.own = own
+		o.mu.Unlock()
+		for _, p := range posts {
+			if !named[p.ID] {
+				o.newPosts.Store(true)
+				restart()
+				return
+			}
+		}
+	}
 }
 
 // streamOwn keeps a stream's map of the channel's published posts up to
@@ -231,7 +290,8 @@ type streamOwn struct {
 	// notOwn holds referred-to IDs found not to be ours, and when. They
 	// are looked for again after notOwnFor: a reply may come before the
 	// publishing worker has stored the post's remote ID.
-	notOwn map[string]time.Time
+	notOwn   map[string]time.Time
+	newPosts atomic.Bool // watch ended the stream for posts it does not name
 }
 
 const (

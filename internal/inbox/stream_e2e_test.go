@@ -8,6 +8,7 @@ import (
 
 	gonostr "github.com/nbd-wtf/go-nostr"
 
+	"herald/internal/inbox"
 	"herald/internal/model"
 	"herald/internal/store"
 	"herald/internal/testenv"
@@ -17,27 +18,8 @@ import (
 // within seconds with no poll at all (the cursor's next poll is pushed far
 // away), and the poll, when it runs, slows to its longest interval.
 func TestE2ENostrStream(t *testing.T) {
-	peer := testenv.Peer(t, "nostr", "NOSTR_RELAY_URL", "NOSTR_ALICE_SK", "NOSTR_BOB_SK")
-	relay := peer["NOSTR_RELAY_URL"]
-	if !strings.HasPrefix(relay, "ws://127.0.0.1:") {
-		t.Fatalf("refusing non-loopback relay %q", relay)
-	}
-	e := live(t)
+	e, peer, relay := nostrStream(t)
 	ctx := context.Background()
-	var err error
-	if e.ch, err = e.a.Channels.Connect(ctx, e.owner, e.ws, "nostr", map[string]string{"secret_key": peer["NOSTR_ALICE_SK"], "relays": relay}); err != nil {
-		t.Fatal(err)
-	}
-	e.a.Inbox.WakeStreams()
-	for deadline := time.Now().Add(20 * time.Second); !e.a.Inbox.Streaming(e.ch.ID); time.Sleep(100 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("no stream for the Nostr channel after 20s")
-		}
-	}
-	e.sql(`UPDATE inbox_cursors SET next_at = $1 WHERE channel_id = $2`, time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC).Format(store.TimeLayout), e.ch.ID)
-	// The subscription opens right after the stream starts; give the relay
-	// a moment so the reply is pushed live rather than read as stored.
-	time.Sleep(500 * time.Millisecond)
 	// The post goes out while the stream is open: the reply under it is
 	// still filed as its comment.
 	root := e.publishNow("Stream e2e " + time.Now().Format(time.RFC3339Nano))
@@ -115,6 +97,64 @@ func TestE2EMatrixStream(t *testing.T) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("the reply did not arrive through the stream within 25s (streaming: %v)", e.a.Inbox.Streaming(e.ch.ID))
+		}
+	}
+}
+
+// nostrStream connects Alice's Nostr channel on the local relay and waits
+// until this process streams it, with polls pushed far away.
+func nostrStream(t *testing.T) (*env, map[string]string, string) {
+	t.Helper()
+	peer := testenv.Peer(t, "nostr", "NOSTR_RELAY_URL", "NOSTR_ALICE_SK", "NOSTR_BOB_SK")
+	relay := peer["NOSTR_RELAY_URL"]
+	if !strings.HasPrefix(relay, "ws://127.0.0.1:") {
+		t.Fatalf("refusing non-loopback relay %q", relay)
+	}
+	e := live(t)
+	var err error
+	if e.ch, err = e.a.Channels.Connect(context.Background(), e.owner, e.ws, "nostr", map[string]string{"secret_key": peer["NOSTR_ALICE_SK"], "relays": relay}); err != nil {
+		t.Fatal(err)
+	}
+	e.a.Inbox.WakeStreams()
+	for deadline := time.Now().Add(20 * time.Second); !e.a.Inbox.Streaming(e.ch.ID); time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no stream for the Nostr channel after 20s")
+		}
+	}
+	e.sql(`UPDATE inbox_cursors SET next_at = $1 WHERE channel_id = $2`, time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC).Format(store.TimeLayout), e.ch.ID)
+	// The subscription opens right after the stream starts; give the relay
+	// a moment so what follows is pushed live rather than read as stored.
+	time.Sleep(500 * time.Millisecond)
+	return e, peer, relay
+}
+
+// A reply that names only the post (no mention of the account) reaches a
+// stream opened before the post went out: the stream starts again with
+// the new post in its subscription.
+func TestE2ENostrStreamFollowsNewPosts(t *testing.T) {
+	inbox.SetStreamPostsCheck(t, 300*time.Millisecond)
+	e, peer, relay := nostrStream(t)
+	ctx := context.Background()
+	root := e.publishNow("Stream follows " + time.Now().Format(time.RFC3339Nano))
+	probe, err := testenv.DialNostr(ctx, relay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer probe.Close()
+	reply := gonostr.Event{Kind: 1, Content: "Bob, quietly: nice one", CreatedAt: gonostr.Now(), Tags: gonostr.Tags{{"e", root, relay, "root"}}}
+	if err := reply.Sign(peer["NOSTR_BOB_SK"]); err != nil {
+		t.Fatal(err)
+	}
+	probe.Publish(t, ctx, reply)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if m, ok := e.messages(reply.ID)[reply.ID]; ok {
+			if c := e.conversation(m.ConversationID); m.Kind != model.MsgComment || c.PostID != e.post {
+				t.Fatalf("streamed reply %+v in %+v, want a comment under post %s", m, c, e.post)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the reply did not arrive through the stream within 20s (streaming: %v)", e.a.Inbox.Streaming(e.ch.ID))
 		}
 	}
 }
