@@ -23,31 +23,7 @@ func TestE2ENostrStream(t *testing.T) {
 	// The post goes out while the stream is open: the reply under it is
 	// still filed as its comment.
 	root := e.publishNow("Stream e2e " + time.Now().Format(time.RFC3339Nano))
-	probe, err := testenv.DialNostr(ctx, relay)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer probe.Close()
-	reply := gonostr.Event{Kind: 1, Content: "Bob, live: does it ship to Norway?", CreatedAt: gonostr.Now(),
-		Tags: gonostr.Tags{{"e", root, relay, "root"}, {"p", e.ch.RemoteID}}}
-	if err := reply.Sign(peer["NOSTR_BOB_SK"]); err != nil {
-		t.Fatal(err)
-	}
-	probe.Publish(t, ctx, reply)
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if m, ok := e.messages(reply.ID)[reply.ID]; ok {
-			if m.Kind != model.MsgComment || m.Text != reply.Content {
-				t.Fatalf("streamed message: %+v", m)
-			}
-			if c := e.conversation(m.ConversationID); c.Kind != model.ConvComments || c.PostID != e.post {
-				t.Fatalf("the reply is not in the thread under the post %s: %+v", e.post, c)
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the reply did not arrive through the stream within 20s (streaming: %v)", e.a.Inbox.Streaming(e.ch.ID))
-		}
-	}
+	bobAnswersLive(t, e, peer, relay, "Bob, live: does it ship to Norway?", gonostr.Tags{{"e", root, relay, "root"}, {"p", e.ch.RemoteID}})
 	c, err := e.a.Store.Read().Cursor(ctx, e.ch.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -134,21 +110,29 @@ func nostrStream(t *testing.T) (*env, map[string]string, string) {
 func TestE2ENostrStreamFollowsNewPosts(t *testing.T) {
 	inbox.SetStreamPostsCheck(t, 300*time.Millisecond)
 	e, peer, relay := nostrStream(t)
-	ctx := context.Background()
 	root := e.publishNow("Stream follows " + time.Now().Format(time.RFC3339Nano))
+	bobAnswersLive(t, e, peer, relay, "Bob, quietly: nice one", gonostr.Tags{{"e", root, relay, "root"}})
+}
+
+// bobAnswersLive has Bob post text with tags on the relay and waits until
+// the stream stores it as a comment in the thread under e's post.
+func bobAnswersLive(t *testing.T, e *env, peer map[string]string, relay, text string, tags gonostr.Tags) {
+	t.Helper()
+	ctx := context.Background()
 	probe, err := testenv.DialNostr(ctx, relay)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer probe.Close()
-	reply := gonostr.Event{Kind: 1, Content: "Bob, quietly: nice one", CreatedAt: gonostr.Now(), Tags: gonostr.Tags{{"e", root, relay, "root"}}}
+	reply := gonostr.Event{Kind: 1, Content: text, CreatedAt: gonostr.Now(), Tags: tags}
 	if err := reply.Sign(peer["NOSTR_BOB_SK"]); err != nil {
 		t.Fatal(err)
 	}
 	probe.Publish(t, ctx, reply)
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		if m, ok := e.messages(reply.ID)[reply.ID]; ok {
-			if c := e.conversation(m.ConversationID); m.Kind != model.MsgComment || c.PostID != e.post {
+			if c := e.conversation(m.ConversationID); m.Kind != model.MsgComment || m.Text != text || c.Kind != model.ConvComments ||
+				c.PostID != e.post {
 				t.Fatalf("streamed reply %+v in %+v, want a comment under post %s", m, c, e.post)
 			}
 			return
