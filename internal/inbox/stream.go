@@ -237,47 +237,6 @@ func (s *Service) streamOnce(ctx context.Context, channelID string) error {
 // published since it opened.
 var errNewPosts = errors.New("inbox: stream ended to follow new posts")
 
-// streamPostsCheck is how often an open stream looks for posts published
-// since it opened. A new one ends the stream, which starts again at once
-// with the post in its subscription: a Nostr relay sends only replies to
-// the posts a subscription names (and mentions of the account).
-var streamPostsCheck = time.Minute
-
-// watch ends the stream (restart) when the channel has a post that the
-// stream's subscription does not name, and keeps the own-post map fresh.
-func (o *streamOwn) watch(ctx context.Context, subscribed []provider.RemotePost, restart context.CancelFunc) {
-	named := make(map[string]bool, len(subscribed))
-	for _, p := range subscribed {
-		named[p.ID] = true
-	}
-	tick := time.NewTicker(streamPostsCheck)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-		own, posts, err := o.s.published(ctx, o.channelID)
-		if err != nil {
-			if ctx.Err() == nil {
-				o.s.log().Warn("inbox stream: read published posts", "channel", o.channelID, "err", err)
-			}
-			continue
-		}
-		o.mu.Lock()
-		o.own = own
-		o.mu.Unlock()
-		for _, p := range posts {
-			if !named[p.ID] {
-				o.newPosts.Store(true)
-				restart()
-				return
-			}
-		}
-	}
-}
-
 // streamOwn keeps a stream's map of the channel's published posts up to
 // date. A post published after the stream opened is read in as soon as
 // an interaction refers to it, so the replies under it are filed as its
@@ -330,4 +289,45 @@ func (o *streamOwn) update(ctx context.Context, items []provider.Interaction) (m
 		}
 	}
 	return o.own, nil
+}
+
+// streamPostsCheck is how often an open stream looks for posts published
+// since it opened. A new one ends the stream, which starts again at once
+// with the post in its subscription: a Nostr relay sends only replies to
+// the posts a subscription names (and mentions of the account).
+var streamPostsCheck = time.Minute
+
+// watch ends the stream (restart) when the channel has a post that the
+// stream's subscription does not name, and keeps the own-post map fresh.
+func (o *streamOwn) watch(ctx context.Context, subscribed []provider.RemotePost, restart context.CancelFunc) {
+	named := make(map[string]bool, len(subscribed))
+	for _, p := range subscribed {
+		named[p.ID] = true
+	}
+	tick := time.NewTicker(streamPostsCheck)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		own, posts, err := o.s.published(ctx, o.channelID)
+		if err != nil {
+			if ctx.Err() == nil {
+				o.s.log().Warn("inbox stream: read published posts", "channel", o.channelID, "err", err)
+			}
+			continue
+		}
+		o.mu.Lock()
+		o.own = own
+		o.mu.Unlock()
+		for _, p := range posts {
+			if !named[p.ID] {
+				o.newPosts.Store(true)
+				restart()
+				return
+			}
+		}
+	}
 }
