@@ -238,8 +238,8 @@ func (q *Queries) BumpConversations(ctx context.Context, bumps []ConversationBum
 
 // bumpSQLite bumps an open conversation without naming its status in
 // the update, so SQLite leaves the indexes that hold the status but not
-// the time (the assignee's) alone; a conversation that is not open is
-// bumped again with the statement that may reopen it.
+// the time (the assignee's) alone; a conversation that is not open gets
+// the statement that may reopen it.
 func (q *Queries) bumpSQLite(ctx context.Context, bumps []ConversationBump, now time.Time) error {
 	const set = `last_message_at = CASE WHEN $1 > last_message_at THEN $1 ELSE last_message_at END,
 			unread = unread + $2,
@@ -248,22 +248,12 @@ func (q *Queries) bumpSQLite(ctx context.Context, bumps []ConversationBump, now 
 			snoozed_until = CASE WHEN $3 IS NOT NULL THEN NULL ELSE snoozed_until END,
 			resolved_at = CASE WHEN $3 IS NOT NULL THEN NULL ELSE resolved_at END,
 			updated_at = $4`
-	row := func(c ConversationBump) []any {
+	row := func(i int) []any {
+		c := bumps[i]
 		return []any{ts(c.LastMessageAt), c.Unread, ts(c.InboundAt), ts(now), c.ID}
 	}
-	var closed []ConversationBump
-	err := q.eachRow(ctx, `UPDATE conversations SET `+set+` WHERE id = $5 AND status = 'open'`, len(bumps),
-		func(i int) []any { return row(bumps[i]) }, func(i int, n int64) {
-			if n == 0 {
-				closed = append(closed, bumps[i])
-			}
-		})
-	if err != nil {
-		return err
-	}
-	return q.eachRow(ctx, `UPDATE conversations SET `+set+`,
-			status = CASE WHEN $3 IS NOT NULL THEN 'open' ELSE status END
-			WHERE id = $5`, len(closed), func(i int) []any { return row(closed[i]) }, nil)
+	return q.eachRowNarrowFirst(ctx, len(bumps), `UPDATE conversations SET `+set+` WHERE id = $5 AND status = 'open'`, row,
+		`UPDATE conversations SET `+set+`, status = CASE WHEN $3 IS NOT NULL THEN 'open' ELSE status END WHERE id = $5`, row)
 }
 
 // EditMessages replaces the text of messages the network says were

@@ -208,24 +208,15 @@ func (q *Queries) UpdateRuleConversations(ctx context.Context, cs []model.Conver
 // rules tag or prioritise): SQLite then leaves the indexes on status and
 // assignee alone. The other conversations get the full update.
 func (q *Queries) updateRuleConversationsSQLite(ctx context.Context, cs []model.Conversation, now time.Time) error {
-	var rest []model.Conversation
-	err := q.eachRow(ctx, `UPDATE conversations SET tags = $1, priority = $2, updated_at = $3
-		WHERE id = $4 AND assignee_id = $5 AND status = $6 AND snoozed_until IS $7 AND resolved_at IS $8`, len(cs), func(i int) []any {
+	return q.eachRowNarrowFirst(ctx, len(cs), `UPDATE conversations SET tags = $1, priority = $2, updated_at = $3
+		WHERE id = $4 AND assignee_id = $5 AND status = $6 AND snoozed_until IS $7 AND resolved_at IS $8`, func(i int) []any {
 		c := cs[i]
 		return []any{labelsJSON(c.Tags), c.Priority, ts(now), c.ID, c.AssigneeID, c.Status, ts(c.SnoozedUntil), ts(c.ResolvedAt)}
-	}, func(i int, n int64) {
-		if n == 0 {
-			rest = append(rest, cs[i])
-		}
-	})
-	if err != nil {
-		return err
-	}
-	return q.eachRow(ctx, `UPDATE conversations SET tags = $1, assignee_id = $2, priority = $3, status = $4, snoozed_until = $5,
-		resolved_at = $6, updated_at = $7 WHERE id = $8`, len(rest), func(i int) []any {
-		c := rest[i]
+	}, `UPDATE conversations SET tags = $1, assignee_id = $2, priority = $3, status = $4, snoozed_until = $5,
+		resolved_at = $6, updated_at = $7 WHERE id = $8`, func(i int) []any {
+		c := cs[i]
 		return []any{labelsJSON(c.Tags), c.AssigneeID, c.Priority, c.Status, ts(c.SnoozedUntil), ts(c.ResolvedAt), ts(now), c.ID}
-	}, nil)
+	})
 }
 
 // SetMessagesHidden hides messages in Herald (at) or shows them again

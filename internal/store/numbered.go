@@ -160,6 +160,25 @@ func (q *Queries) eachRow(ctx context.Context, stmt string, n int, args func(i i
 	return nil
 }
 
+// eachRowNarrowFirst runs narrow once per row (narrowArgs(i), i < n) and
+// then full for the rows narrow changed none of. On SQLite an UPDATE
+// rewrites every index holding a column its SET list names, changed or
+// not: narrow names fewer columns and guards its WHERE clause with the
+// values those columns must already have, full writes them all.
+func (q *Queries) eachRowNarrowFirst(ctx context.Context, n int, narrow string, narrowArgs func(i int) []any,
+	full string, fullArgs func(i int) []any) error {
+	var rest []int
+	err := q.eachRow(ctx, narrow, n, narrowArgs, func(i int, changed int64) {
+		if changed == 0 {
+			rest = append(rest, i)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return q.eachRow(ctx, full, len(rest), func(j int) []any { return fullArgs(rest[j]) }, nil)
+}
+
 // marks is the placeholders "$1, $2, …" for a comma-separated column list.
 func marks(cols string) string {
 	n := strings.Count(cols, ",") + 1
