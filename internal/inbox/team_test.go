@@ -2,6 +2,7 @@ package inbox_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -9,7 +10,9 @@ import (
 	"herald/internal/config"
 	"herald/internal/inbox"
 	"herald/internal/model"
+	"herald/internal/platform/ids"
 	"herald/internal/provider"
+	"herald/internal/store"
 	"herald/internal/testenv"
 )
 
@@ -104,6 +107,7 @@ func TestSavedRepliesAndContacts(t *testing.T) {
 		items := []provider.Interaction{
 			{Kind: "mention", ID: "a1", AuthorID: "ada-1", Author: "@ada", Text: "first account", CreatedAt: at},
 			{Kind: "mention", ID: "a2", AuthorID: "ada-2", Author: "@ada_alt", Text: "second account", CreatedAt: at},
+			{Kind: "reply", ID: "b1", ParentID: "a1", RootID: "a1", AuthorID: "bob", Author: "@bob", Text: "me too", CreatedAt: at},
 		}
 		if _, err := e.a.Inbox.Ingest(ctx, inbox.Batch{Channel: e.ch, Items: items}); err != nil {
 			t.Fatal(err)
@@ -116,18 +120,67 @@ func TestSavedRepliesAndContacts(t *testing.T) {
 		if err := e.a.Inbox.MergeContacts(ctx, e.owner, e.ws, into, from); err != nil {
 			t.Fatal(err)
 		}
+		keptAbout(t, e, msgs["a1"])
 		ex, err := e.a.Inbox.ExportContact(ctx, e.owner, e.ws, into)
-		if err != nil || len(ex.Messages) != 2 || len(ex.Contact.Handles) != 2 {
-			t.Fatalf("export: %d messages, %d handles, %v", len(ex.Messages), len(ex.Contact.Handles), err)
+		if err != nil || len(ex.Messages) != 2 || len(ex.Contact.Handles) != 2 || len(ex.Replies) != 1 {
+			t.Fatalf("export: %d messages, %d handles, %d replies, %v", len(ex.Messages), len(ex.Contact.Handles), len(ex.Replies), err)
 		}
 		if err := e.a.Inbox.EraseContact(ctx, e.owner, e.ws, into); err != nil {
 			t.Fatal(err)
 		}
-		if left := e.messages("a1", "a2"); len(left) != 0 {
-			t.Fatalf("after erasure %d messages remain", len(left))
+		if left := e.messages("a1", "a2", "our-answer"); len(left) != 0 {
+			t.Fatalf("after erasure %d of their messages and our answer remain", len(left))
 		}
+		erasedAbout(t, e, msgs["a1"], msgs["a2"])
 		if _, err := e.a.Inbox.Contact(ctx, e.owner, e.ws, into); model.KindOf(err) != model.KindNotFound {
 			t.Fatalf("erased contact: %v", err)
 		}
 	})
+}
+
+// keptAbout stores what Herald keeps about a message's author besides
+// the message: our answer, a rule's action on it, an automatic reply.
+func keptAbout(t *testing.T, e *env, m model.InboxMessage) {
+	ctx := context.Background()
+	err := e.a.Store.InTx(ctx, func(tx *store.Tx) error {
+		answer := model.InboxMessage{ID: ids.New(), ConversationID: m.ConversationID, WorkspaceID: e.ws, ChannelID: e.ch.ID,
+			RemoteID: "our-answer", ParentRemoteID: m.RemoteID, Kind: model.MsgReply, Direction: "out", Author: "@acme",
+			Text: "Thanks Ada!", State: "sent", CreatedAt: m.CreatedAt, ReceivedAt: m.CreatedAt}
+		if _, err := tx.InsertMessages(ctx, []model.InboxMessage{answer}); err != nil {
+			return err
+		}
+		if err := tx.InsertRuleActions(ctx, []model.RuleActionRecord{{ID: ids.New(), WorkspaceID: e.ws, RuleID: "rule",
+			MessageID: m.ID, Action: model.RuleAction{Type: model.RuleTag, Tags: []string{"ada"}}, CreatedAt: m.CreatedAt}}); err != nil {
+			return err
+		}
+		_, err := tx.ClaimAutoReply(ctx, m.ConversationID, m.AuthorRemoteID, "rule", time.Now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// erasedAbout checks that an erased author's traces are gone: the rule
+// actions and automatic replies, the text of the conversation they
+// started (which keeps the others' messages), and the conversation that
+// only they wrote in.
+func erasedAbout(t *testing.T, e *env, kept, alone model.InboxMessage) {
+	ctx := context.Background()
+	q := e.a.Store.Read()
+	if acts, err := q.MessageRuleActions(ctx, kept.ID); err != nil || len(acts) != 0 {
+		t.Fatalf("rule actions on an erased message: %v, %v", acts, err)
+	}
+	if n, err := q.AutoRepliesSince(ctx, e.ws, time.Now().Add(-24*time.Hour)); err != nil || n != 0 {
+		t.Fatalf("automatic replies to an erased author: %d, %v", n, err)
+	}
+	if c := e.conversation(kept.ConversationID); c.RootText != "" || c.ContactID != "" {
+		t.Fatalf("the conversation they started keeps %q, contact %q", c.RootText, c.ContactID)
+	}
+	if left := e.messages("b1"); len(left) != 1 {
+		t.Fatal("another author's reply went with the erased contact")
+	}
+	if _, err := q.ConversationByID(ctx, e.ws, alone.ConversationID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a conversation only they wrote in: %v", err)
+	}
 }

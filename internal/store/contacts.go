@@ -70,15 +70,28 @@ func (q *Queries) ContactMessages(ctx context.Context, workspaceID, contactID st
 	return q.messages(ctx, "contact messages", `workspace_id = $1 AND contact_id = $2 ORDER BY created_at, id`, workspaceID, contactID)
 }
 
-// EraseContact removes a contact, its handles and everything they wrote;
-// conversations they started lose their link to them.
+// EraseContact removes a contact, its handles and everything they wrote,
+// with what Herald keeps about it: our replies to them (a contact's
+// export lists those too), the rule actions on their messages, and the
+// record of automatic replies to their handles. A conversation they
+// started keeps the others' messages but loses its link to them and its
+// root text, which was theirs; one left empty goes.
 func (q *Queries) EraseContact(ctx context.Context, workspaceID, contactID string) error {
 	for _, stmt := range []string{
 		// Their direct-message threads go whole: our answers and notes
 		// there are about them.
 		`DELETE FROM conversations WHERE workspace_id = $1 AND contact_id = $2 AND kind = 'message'`,
+		// A reply is in the conversation of the message it answers.
+		`DELETE FROM inbox_messages WHERE id IN (SELECT o.id FROM inbox_messages t JOIN inbox_messages o
+			ON o.conversation_id = t.conversation_id AND o.parent_remote_id = t.remote_id
+			WHERE t.workspace_id = $1 AND t.contact_id = $2 AND o.direction = 'out')`,
+		`DELETE FROM rule_actions WHERE message_id IN (SELECT id FROM inbox_messages WHERE workspace_id = $1 AND contact_id = $2)`,
 		`DELETE FROM inbox_messages WHERE workspace_id = $1 AND contact_id = $2`,
-		`UPDATE conversations SET contact_id = '' WHERE workspace_id = $1 AND contact_id = $2`,
+		`DELETE FROM conversations WHERE workspace_id = $1 AND contact_id = $2
+			AND NOT EXISTS (SELECT 1 FROM inbox_messages m WHERE m.conversation_id = conversations.id)`,
+		`UPDATE conversations SET contact_id = '', root_text = '', root_url = '' WHERE workspace_id = $1 AND contact_id = $2`,
+		`DELETE FROM auto_replies WHERE author_remote_id IN (SELECT remote_id FROM contact_handles WHERE workspace_id = $1 AND contact_id = $2)
+			AND conversation_id IN (SELECT id FROM conversations WHERE workspace_id = $1)`,
 		`DELETE FROM contact_handles WHERE workspace_id = $1 AND contact_id = $2`,
 	} {
 		if _, err := q.q.ExecContext(ctx, stmt, workspaceID, contactID); err != nil {
