@@ -69,6 +69,28 @@ func (s *Service) ActionLog(ctx context.Context, a model.Actor, workspaceID, mes
 	return q.MessageRuleActions(ctx, messageID)
 }
 
+// RuleLog lists a workspace's automatic actions, newest first, with the
+// message each was on: all rules' or one's (f.RuleID), a page at a time
+// (f.Before, f.Limit of 1 to 200; 50 when zero).
+func (s *Service) RuleLog(ctx context.Context, a model.Actor, workspaceID string, f model.RuleLogFilter) ([]model.RuleLogEntry, error) {
+	if _, err := s.Workspaces.Authorize(ctx, a, workspaceID, model.ActInboxRules); err != nil {
+		return nil, err
+	}
+	switch {
+	case f.Limit == 0:
+		f.Limit = 50
+	case f.Limit < 0 || f.Limit > 200:
+		return nil, model.Invalid("limit", "must be from 1 to 200")
+	}
+	if f.RuleID != "" && !ids.Valid(f.RuleID) {
+		return nil, model.Invalid("rule", "must be a rule ID (a 26-character lower-case ULID)")
+	}
+	if f.Before != "" && !ids.Valid(f.Before) {
+		return nil, model.Invalid("before", "must be an action ID (a 26-character lower-case ULID)")
+	}
+	return s.Store.Read().RuleLog(ctx, workspaceID, f)
+}
+
 // SaveRule creates a rule (no ID; it runs last unless Priority is set)
 // or changes one, after validating it all: nothing is saved when any
 // part is refused.

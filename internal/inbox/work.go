@@ -58,6 +58,8 @@ type Thread struct {
 	Messages     []model.InboxMessage
 	Notes        []model.InboxNote
 	Contact      model.Contact // the contact who started it, when known
+	// Actions are the automatic actions rules took, by message ID.
+	Actions map[string][]model.RuleActionRecord
 }
 
 // Get loads a conversation with its messages and notes, and marks it read.
@@ -84,6 +86,9 @@ func (s *Service) Get(ctx context.Context, a model.Actor, workspaceID, id string
 			return err
 		}
 		if th.Notes, err = tx.InboxNotes(ctx, c.ID); err != nil {
+			return err
+		}
+		if th.Actions, err = tx.ConversationRuleActions(ctx, c.ID); err != nil {
 			return err
 		}
 		contactID := c.ContactID

@@ -117,3 +117,20 @@ type RuleActionRecord struct {
 	UndoneAt    time.Time
 	CreatedAt   time.Time
 }
+
+// RuleLogEntry is an entry of a workspace's automatic action log with the
+// message it acted on; Author and Text are empty when the message is gone
+// (erased with its contact).
+type RuleLogEntry struct {
+	RuleActionRecord
+	ConversationID string
+	Author, Text   string
+}
+
+// RuleLogFilter narrows the automatic action log: one rule's actions
+// (RuleID), entries older than an ID (Before, for paging), at most Limit.
+type RuleLogFilter struct {
+	RuleID string
+	Before string
+	Limit  int
+}

@@ -273,10 +273,13 @@ func undoText(u *model.RuleUndo) string {
 
 const ruleActionCols = `id, workspace_id, rule_id, message_id, action, undo, undone_at, created_at`
 
-func scanRuleAction(row interface{ Scan(...any) error }) (model.RuleActionRecord, error) {
+// scanRuleAction reads ruleActionCols, then into extra the columns a
+// query adds after them.
+func scanRuleAction(row interface{ Scan(...any) error }, extra ...any) (model.RuleActionRecord, error) {
 	var r model.RuleActionRecord
 	var action, undo string
-	if err := row.Scan(&r.ID, &r.WorkspaceID, &r.RuleID, &r.MessageID, &action, &undo, tm(&r.UndoneAt), tm(&r.CreatedAt)); err != nil {
+	dest := append([]any{&r.ID, &r.WorkspaceID, &r.RuleID, &r.MessageID, &action, &undo, tm(&r.UndoneAt), tm(&r.CreatedAt)}, extra...)
+	if err := row.Scan(dest...); err != nil {
 		return r, err
 	}
 	if err := json.Unmarshal([]byte(action), &r.Action); err != nil {
