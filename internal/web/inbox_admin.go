@@ -37,6 +37,7 @@ func (h *handler) inboxAdminRoutes(route routeFunc) {
 	route("POST /w/{ws}/inbox/admin/rules/{rid}/move", signedIn, h.ruleMove)
 	route("POST /w/{ws}/inbox/admin/rules/{rid}/toggle", signedIn, h.ruleToggle)
 	route("POST /w/{ws}/inbox/admin/rules/{rid}/delete", signedIn, h.ruleDelete)
+	route("GET /w/{ws}/inbox/admin/actions", signedIn, h.ruleLogShow)
 	route("POST /w/{ws}/inbox/admin/actions/{aid}/undo", signedIn, h.ruleActionUndo)
 
 	route("GET /w/{ws}/inbox/admin/settings", signedIn, h.inboxSettingsShow)

@@ -452,6 +452,7 @@ func TestBrowserInboxRuleForm(t *testing.T) {
 		{"/contacts", "[data-contacts]", "inbox-contacts"},
 		{"/inbox/admin/settings", "[data-settings-form]", "inbox-settings"},
 		{"/inbox/admin/report", "[data-report-chart]", "inbox-report"},
+		{"/inbox/admin/actions", "[data-rule-log-filter]", "inbox-rule-actions"},
 	} {
 		step(t, tctx, "open "+pg.path, chromedp.Navigate(base+"/w/"+w.ID+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.sel)))
 		shoot(t, tctx, shots, pg.name)
@@ -470,40 +471,64 @@ func TestBrowserInboxRuleForm(t *testing.T) {
 	ob.console.check(t)
 }
 
-// An automatic action is undone through the UI's undo route, back to the
-// conversation it changed.
+// What a rule did shows under the message it acted on and in the log of
+// automatic actions; undoing from the log comes back to it, and the
+// conversation then shows the action undone. A viewer sees what rules
+// did but is not offered to undo it.
 func TestInboxRuleActionUndo(t *testing.T) {
 	ie := newInboxEnv(t)
 	ctx := context.Background()
-	if _, err := ie.a.Inbox.SaveRule(ctx, ie.owner, ie.ws.ID, model.Rule{Name: "Delivery", Enabled: true,
+	rule, err := ie.a.Inbox.SaveRule(ctx, ie.owner, ie.ws.ID, model.Rule{Name: "Delivery", Enabled: true,
 		Conditions: []model.RuleCondition{{Type: model.CondKeywords, Words: []string{"deliver"}}},
-		Actions:    []model.RuleAction{{Type: model.RuleTag, Tags: []string{"delivery"}}}}); err != nil {
+		Actions:    []model.RuleAction{{Type: model.RuleTag, Tags: []string{"delivery"}}}})
+	if err != nil {
 		t.Fatal(err)
 	}
 	ie.ingest(ie.ch, []provider.Interaction{{Kind: "reply", ID: "c2", ParentID: "post-1", RootID: "post-1", AuthorID: "ada", Author: "@ada",
 		Text: "Do you deliver to Oslo?", CreatedAt: inboxAt.Add(time.Hour)}})
-	th, err := ie.a.Inbox.Get(ctx, ie.owner, ie.ws.ID, ie.comments.ID)
-	if err != nil || !slices.Contains(th.Conversation.Tags, "delivery") {
-		t.Fatalf("the rule did not tag the conversation: %v, %v", th.Conversation.Tags, err)
+	conv := "/w/" + ie.ws.ID + "/inbox/" + ie.comments.ID
+	p := ie.c.get(conv)
+	mustContain(t, p, "Rule “Delivery”: Add tags: delivery", "Undo")
+	id := regexp.MustCompile(`data-rule-action="([0-9a-z]{26})"`).FindStringSubmatch(p.body)
+	if id == nil {
+		t.Fatal("no automatic action under the message")
 	}
-	var log []model.RuleActionRecord
-	for _, m := range th.Messages {
-		if m.RemoteID == "c2" {
-			if log, err = ie.a.Inbox.ActionLog(ctx, ie.owner, ie.ws.ID, m.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
+	logURL := "/w/" + ie.ws.ID + "/inbox/admin/actions?rule=" + rule.ID
+	p = ie.c.get(logURL)
+	mustContain(t, p, "Delivery", "Add tags: delivery", "@ada", "Do you deliver to Oslo?", "Undo")
+	if !strings.Contains(p.body, `data-rule-action="`+id[1]+`"`) {
+		t.Error("the log does not list the action")
 	}
-	if len(log) != 1 {
-		t.Fatalf("action log: %+v", log)
+	if !strings.Contains(ie.c.get("/w/"+ie.ws.ID+"/inbox/admin/rules").body, "/inbox/admin/actions?rule="+rule.ID) {
+		t.Error("the rules do not link to what each did")
 	}
-	p := ie.c.post("/w/"+ie.ws.ID+"/inbox/admin/actions/"+log[0].ID+"/undo", url.Values{"conversation": {ie.comments.ID}})
-	if p.status != http.StatusSeeOther || p.location() != "/w/"+ie.ws.ID+"/inbox/"+ie.comments.ID {
+
+	p = ie.c.post("/w/"+ie.ws.ID+"/inbox/admin/actions/"+id[1]+"/undo", url.Values{"back": {logURL}})
+	if p.status != http.StatusSeeOther || p.location() != logURL {
 		t.Fatalf("undo: %d → %q", p.status, p.location())
 	}
-	if th, _ = ie.a.Inbox.Get(ctx, ie.owner, ie.ws.ID, ie.comments.ID); slices.Contains(th.Conversation.Tags, "delivery") {
+	if th, _ := ie.a.Inbox.Get(ctx, ie.owner, ie.ws.ID, ie.comments.ID); slices.Contains(th.Conversation.Tags, "delivery") {
 		t.Error("the tag is still there after the undo")
 	}
-	p = ie.c.submit("/w/"+ie.ws.ID+"/inbox/admin/actions/"+log[0].ID+"/undo", nil)
+	p = ie.c.get(conv)
+	if !strings.Contains(p.body, "data-undone") || strings.Contains(p.body, "data-undo>") {
+		t.Error("an undone action is offered for undoing again")
+	}
+	p = ie.c.submit("/w/"+ie.ws.ID+"/inbox/admin/actions/"+id[1]+"/undo", url.Values{"conversation": {ie.comments.ID}})
 	mustContain(t, p, "undone already")
+	if p = ie.c.get("/w/" + ie.ws.ID + "/inbox/admin/actions?rule=nope"); p.status != http.StatusBadRequest {
+		t.Errorf("a bad rule filter: %d", p.status)
+	}
+
+	ie.member("owner@example.test", ie.ws.ID, "viewer@example.test", model.RoleViewer)
+	v := ie.client()
+	v.signIn("viewer@example.test", testPassword)
+	p = v.get(conv)
+	mustContain(t, p, "Rule “Delivery”")
+	if strings.Contains(p.body, "/undo") {
+		t.Error("a viewer is offered to undo")
+	}
+	if p = v.get(logURL); p.status != http.StatusForbidden {
+		t.Errorf("a viewer opened the log: %d", p.status)
+	}
 }

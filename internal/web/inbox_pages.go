@@ -384,6 +384,7 @@ type inboxMsg struct {
 	OwnPending bool // the viewer's own reply waiting for someone else
 	CanReact   bool
 	CanHide    bool // a member may hide or delete it
+	Rules      []ruleActView
 }
 
 // inboxNoteView is an internal note with its author's name.
@@ -485,6 +486,8 @@ func (h *handler) renderConversation(w http.ResponseWriter, r *http.Request, v *
 		d.PostLink = "/w/" + ws + "/posts/" + c.PostID + "/edit"
 	}
 	author := th.Contact.Name
+	x := ruleRefs{who: people, sr: map[string]string{}}
+	mayUndo := model.Can(m.Role, model.ActInboxRules)
 	for _, msg := range th.Messages {
 		im := inboxMsg{InboxMessage: msg, Mine: msg.Direction == "out", Who: msg.Author, SpamPct: pct(msg.Spam), AbusePct: pct(msg.Abuse),
 			StateLabel: stateLabels[msg.State]}
@@ -542,6 +545,12 @@ func (h *handler) renderConversation(w http.ResponseWriter, r *http.Request, v *
 		vars := map[string]string{"name": author, "channel": d.Channel.Name, "workspace": m.Workspace.Name, "agent": v.user.Name}
 		for _, sr := range replies {
 			d.Replies = append(d.Replies, savedReplyOption{ID: sr.ID, Name: sr.Name, Body: inbox.Expand(sr.Body, vars)})
+			x.sr[sr.ID] = sr.Name
+		}
+	}
+	for i := range d.Messages {
+		for _, rec := range th.Actions[d.Messages[i].ID] {
+			d.Messages[i].Rules = append(d.Messages[i].Rules, viewRuleAction(rec, x, mayUndo))
 		}
 	}
 	list := inboxListQuery(listParam(r))

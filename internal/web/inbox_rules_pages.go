@@ -444,8 +444,8 @@ func (h *handler) ruleDelete(w http.ResponseWriter, r *http.Request, v *visit) {
 	h.inboxBack(w, r, v, rulesURL(m.Workspace.ID), err, "The rule is deleted.")
 }
 
-// ruleActionUndo undoes one automatic action of a rule, back to the
-// conversation it came from (form field "conversation") or the rules.
+// ruleActionUndo undoes one automatic action of a rule, back to where
+// it was pressed (see undoBack).
 func (h *handler) ruleActionUndo(w http.ResponseWriter, r *http.Request, v *visit) {
 	m, ok := h.may(w, r, v, model.ActInboxRules)
 	if !ok {
@@ -457,7 +457,7 @@ func (h *handler) ruleActionUndo(w http.ResponseWriter, r *http.Request, v *visi
 	}
 	ws := m.Workspace.ID
 	rec, err := h.d.Inbox.UndoAction(r.Context(), v.actor, ws, aid)
-	back := rulesURL(ws)
+	back := undoBack(r, ws)
 	if c := r.PostForm.Get("conversation"); ids.Valid(c) {
 		back = "/w/" + ws + "/inbox/" + c
 	}
