@@ -56,7 +56,9 @@ func (s *server) inboxRoutes() []route {
 		{post, in + "/rules/dry-run", read, false, s.ruleDryRun},
 		{put, in + "/rules/{id}", write, false, s.ruleUpdate},
 		{del, in + "/rules/{id}", write, false, s.ruleDelete},
+		{get, in + "/rule-actions", read, false, s.ruleLog},
 		{post, in + "/rule-actions/{id}/undo", write, false, s.ruleActionUndo},
+		{get, in + "/messages/{id}/rule-actions", read, false, s.messageRuleActions},
 
 		{get, in + "/settings", read, false, s.inboxSettingsGet},
 		{put, in + "/settings", write, false, s.inboxSettingsPut},

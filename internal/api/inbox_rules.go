@@ -157,6 +157,31 @@ func (s *server) ruleDryRun(c *call) (reply, error) {
 		"messages": viewMessages(res.Messages)}), nil
 }
 
+// ruleActionView is an entry of the automatic action log.
+type ruleActionView struct {
+	ID        string           `json:"id"`
+	RuleID    string           `json:"rule_id"`
+	MessageID string           `json:"message_id"`
+	Action    model.RuleAction `json:"action"`
+	Undoable  bool             `json:"undoable"`
+	UndoneAt  *string          `json:"undone_at"`
+	CreatedAt string           `json:"created_at"`
+}
+
+func viewRuleAction(rec model.RuleActionRecord) ruleActionView {
+	return ruleActionView{ID: rec.ID, RuleID: rec.RuleID, MessageID: rec.MessageID, Action: rec.Action,
+		Undoable: rec.Undo != nil && rec.UndoneAt.IsZero(), UndoneAt: stampOrNull(rec.UndoneAt), CreatedAt: stamp(rec.CreatedAt)}
+}
+
+// ruleLogView is a log entry with the message it acted on (null fields
+// when the message was erased with its author).
+type ruleLogView struct {
+	ruleActionView
+	ConversationID *string `json:"conversation_id"`
+	Author         *string `json:"author"`
+	Text           *string `json:"text"`
+}
+
 // ruleActionUndo undoes one automatic action of a rule.
 func (s *server) ruleActionUndo(c *call) (reply, error) {
 	ws, id, err := c.wsAnd("automatic action")
@@ -167,8 +192,58 @@ func (s *server) ruleActionUndo(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	return ok(map[string]any{"id": rec.ID, "rule_id": rec.RuleID, "message_id": rec.MessageID, "action": rec.Action,
-		"undone_at": stampOrNull(rec.UndoneAt), "created_at": stamp(rec.CreatedAt)}), nil
+	return ok(viewRuleAction(rec)), nil
+}
+
+// messageRuleActions lists what rules did to one message, oldest first.
+func (s *server) messageRuleActions(c *call) (reply, error) {
+	ws, id, err := c.wsAnd("message")
+	if err != nil {
+		return reply{}, err
+	}
+	recs, err := s.d.Inbox.ActionLog(c.ctx(), c.actor, ws, id)
+	if err != nil {
+		return reply{}, err
+	}
+	out := make([]ruleActionView, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, viewRuleAction(r))
+	}
+	return ok(map[string]any{"data": out}), nil
+}
+
+// ruleLog pages through the workspace's automatic actions, newest first,
+// optionally one rule's (?rule=).
+func (s *server) ruleLog(c *call) (reply, error) {
+	ws, err := c.id("ws", "workspace")
+	if err != nil {
+		return reply{}, err
+	}
+	p, err := c.pageParams()
+	if err != nil {
+		return reply{}, err
+	}
+	f := model.RuleLogFilter{RuleID: c.r.URL.Query().Get("rule"), Before: p.after, Limit: p.limit + 1}
+	if f.RuleID != "" && !validID(f.RuleID) {
+		return reply{}, invalidField("rule", "must be a rule ID (a 26-character lower-case ULID)")
+	}
+	entries, err := s.d.Inbox.RuleLog(c.ctx(), c.actor, ws, f)
+	if err != nil {
+		return reply{}, err
+	}
+	out := page[ruleLogView]{Data: make([]ruleLogView, 0, len(entries))}
+	if len(entries) > p.limit {
+		entries = entries[:p.limit]
+		out.NextCursor = encodeCursor(entries[p.limit-1].ID)
+	}
+	for _, e := range entries {
+		v := ruleLogView{ruleActionView: viewRuleAction(e.RuleActionRecord)}
+		if e.ConversationID != "" {
+			v.ConversationID, v.Author, v.Text = &e.ConversationID, &e.Author, &e.Text
+		}
+		out.Data = append(out.Data, v)
+	}
+	return ok(out), nil
 }
 
 // hoursView is one opening span, "HH:MM" in the workspace's zone.

@@ -496,12 +496,16 @@ func TestInboxRulesAPI(t *testing.T) {
 		if err != nil || len(msgs) != 1 {
 			t.Fatal(msgs, err)
 		}
-		acts, err := h.app.Store.Read().MessageRuleActions(ctx, msgs[0].ID)
-		if err != nil || len(acts) != 1 {
-			t.Fatal(acts, err)
+		acts, _ := h.do(http.MethodGet, e.base+"/inbox/messages/"+msgs[0].ID+"/rule-actions", tok, nil).want(t, 200).list()
+		if len(acts) != 1 || acts[0]["undoable"] != true {
+			t.Fatalf("the message's actions: %v", acts)
 		}
-		undo := e.base + "/inbox/rule-actions/" + acts[0].ID + "/undo"
-		if r = h.do(http.MethodPost, undo, tok, nil).want(t, 200); r.json["undone_at"] == nil || r.json["action"].(map[string]any)["type"] != "tag" {
+		actID := acts[0]["id"].(string)
+		h.ingest(ws, e.ch, []provider.Interaction{{Kind: "reply", ID: "c10", ParentID: "c1", RootID: "post-1", AuthorID: "dee", Author: "@dee", Text: "refund?"}}, 0)
+		ruleLog(t, h, e.base, tok, b.str("id"), actID)
+		undo := e.base + "/inbox/rule-actions/" + actID + "/undo"
+		r = h.do(http.MethodPost, undo, tok, nil).want(t, 200)
+		if r.json["undone_at"] == nil || r.json["undoable"] != false || r.json["action"].(map[string]any)["type"] != "tag" {
 			t.Fatalf("undone: %s", r.body)
 		}
 		h.do(http.MethodPost, undo, tok, nil).wantProblem(t, 409, "conflict", "action")
@@ -510,6 +514,31 @@ func TestInboxRulesAPI(t *testing.T) {
 			t.Fatalf("still tagged: %v", list)
 		}
 	})
+}
+
+// ruleLog checks the workspace's action log after a rule tagged a
+// conversation (actID) and then found it tagged already: newest first
+// with the message, one rule's alone, paged, bad filters refused by name.
+func ruleLog(t *testing.T, h *harness, base, tok, ruleID, actID string) {
+	t.Helper()
+	log := base + "/inbox/rule-actions?rule=" + ruleID
+	r := h.do(http.MethodGet, log, tok, nil).want(t, 200)
+	list, _ := r.list()
+	if len(list) != 2 || list[1]["id"] != actID || list[1]["author"] != "@cy" || list[1]["text"] != "I want a refund" ||
+		list[1]["conversation_id"] == nil || list[0]["undoable"] != false || list[0]["action"].(map[string]any)["note"] != "already tagged" {
+		t.Fatalf("the rule's log: %s", r.body)
+	}
+	first := h.do(http.MethodGet, log+"&limit=1", tok, nil).want(t, 200)
+	cursor, _ := first.json["next_cursor"].(string)
+	r = h.do(http.MethodGet, log+"&limit=1&cursor="+cursor, tok, nil).want(t, 200)
+	if next, _ := r.list(); len(next) != 1 || next[0]["id"] != actID || r.json["next_cursor"] != nil {
+		t.Fatalf("second page: %s", r.body)
+	}
+	if all, _ := h.do(http.MethodGet, base+"/inbox/rule-actions", tok, nil).want(t, 200).list(); len(all) < 2 {
+		t.Fatalf("the workspace's log: %v", all)
+	}
+	h.do(http.MethodGet, base+"/inbox/rule-actions?rule=nope", tok, nil).wantProblem(t, 400, "validation", "rule")
+	h.do(http.MethodGet, base+"/inbox/rule-actions?limit=0", tok, nil).wantProblem(t, 400, "validation", "limit")
 }
 
 // A token limited to inbox:read reads but changes nothing; a Viewer reads
@@ -536,6 +565,8 @@ func TestInboxPermissionsAPI(t *testing.T) {
 		h.do(http.MethodGet, in+"/unread", vt, nil).want(t, 200)
 		h.do(http.MethodGet, in+"/settings", vt, nil).want(t, 200)
 		h.getJSON(in+"/report", vt, "InboxReport")
+		some := h.do(http.MethodGet, conv, vt, nil).json["messages"].([]any)[0].(map[string]any)["id"].(string)
+		h.do(http.MethodGet, in+"/messages/"+some+"/rule-actions", vt, nil).want(t, 200)
 		h.do(http.MethodPost, in+"/views", vt, map[string]any{"name": "Mine", "query": "status=all"}).want(t, 201)
 		contact := h.do(http.MethodGet, e.base+"/contacts", vt, nil).want(t, 200).json["contacts"].([]any)[0].(map[string]any)["id"].(string)
 		for _, c := range []struct {
@@ -549,6 +580,7 @@ func TestInboxPermissionsAPI(t *testing.T) {
 			{http.MethodPost, in + "/saved-replies", map[string]any{"name": "A", "body": "B"}},
 			{http.MethodPut, in + "/settings", map[string]any{"zone": "UTC"}},
 			{http.MethodGet, in + "/rules", nil},
+			{http.MethodGet, in + "/rule-actions", nil},
 			{http.MethodPost, in + "/rules/dry-run", map[string]any{"name": "A", "conditions": []any{map[string]any{"type": "vip"}}, "actions": []any{map[string]any{"type": "done"}}}},
 			{http.MethodPatch, e.base + "/contacts/" + contact, map[string]any{"vip": true}},
 			{http.MethodGet, e.base + "/contacts/" + contact + "/export", nil},
