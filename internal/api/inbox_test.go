@@ -501,7 +501,7 @@ func TestInboxRulesAPI(t *testing.T) {
 			t.Fatalf("the message's actions: %v", acts)
 		}
 		actID := acts[0]["id"].(string)
-		h.ingest(ws, e.ch, []provider.Interaction{{Kind: "reply", ID: "c10", ParentID: "c1", RootID: "post-1", AuthorID: "dee", Author: "@dee", Text: "refund?"}}, 0)
+		h.ingest(ws, e.ch, []provider.Interaction{{Kind: "reply", ID: "c10", ParentID: "post-7", RootID: "post-7", AuthorID: "dee", Author: "@dee", Text: "refund?"}}, 0)
 		ruleLog(t, h, e.base, tok, b.str("id"), actID)
 		undo := e.base + "/inbox/rule-actions/" + actID + "/undo"
 		r = h.do(http.MethodPost, undo, tok, nil).want(t, 200)
@@ -510,22 +510,22 @@ func TestInboxRulesAPI(t *testing.T) {
 		}
 		h.do(http.MethodPost, undo, tok, nil).wantProblem(t, 409, "conflict", "action")
 		h.do(http.MethodPost, e.base+"/inbox/rule-actions/01jq3v6m2k8x9c0d4e5f6g7h8j/undo", tok, nil).wantProblem(t, 404, "not-found", "")
-		if list, _ := h.do(http.MethodGet, e.base+"/inbox/conversations?tag=money", tok, nil).want(t, 200).list(); len(list) != 0 {
+		if list, _ := h.do(http.MethodGet, e.base+"/inbox/conversations?tag=money", tok, nil).want(t, 200).list(); len(list) != 1 || list[0]["root_remote_id"] != "post-7" {
 			t.Fatalf("still tagged: %v", list)
 		}
 	})
 }
 
 // ruleLog checks the workspace's action log after a rule tagged a
-// conversation (actID) and then found it tagged already: newest first
-// with the message, one rule's alone, paged, bad filters refused by name.
+// conversation (actID) and then another: newest first with the message,
+// one rule's alone, paged, bad filters refused by name.
 func ruleLog(t *testing.T, h *harness, base, tok, ruleID, actID string) {
 	t.Helper()
 	log := base + "/inbox/rule-actions?rule=" + ruleID
 	r := h.do(http.MethodGet, log, tok, nil).want(t, 200)
 	list, _ := r.list()
 	if len(list) != 2 || list[1]["id"] != actID || list[1]["author"] != "@cy" || list[1]["text"] != "I want a refund" ||
-		list[1]["conversation_id"] == nil || list[0]["undoable"] != false || list[0]["action"].(map[string]any)["note"] != "already tagged" {
+		list[1]["conversation_id"] == nil || list[0]["author"] != "@dee" || list[0]["conversation_id"] == list[1]["conversation_id"] {
 		t.Fatalf("the rule's log: %s", r.body)
 	}
 	first := h.do(http.MethodGet, log+"&limit=1", tok, nil).want(t, 200)

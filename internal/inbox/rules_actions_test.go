@@ -242,6 +242,18 @@ func TestRuleActionsAndUndo(t *testing.T) {
 			s2.HiddenAt.IsZero() || got.Undo == nil || got.Undo.Network {
 			t.Fatalf("cannot hide: %+v", got)
 		}
+
+		// The thread is tagged spam already: the log keeps the hide of the
+		// next spam comment, not a tag that changed nothing; the audit
+		// entry of the batch still counts the rule's tag.
+		e.ingest(comment("s3", "hal", "[spam] again"))
+		if acts := e.actionsOn(e.messages("s3")["s3"].ID); len(acts) != 1 || acts[0].Action.Type != model.RuleHide {
+			t.Fatalf("log of a repeated tag: %+v", acts)
+		}
+		entries, err = e.a.Store.Read().ListAudit(ctx, model.AuditFilter{WorkspaceID: e.ws, Action: "inbox.rule_match", Limit: 1})
+		if err != nil || len(entries) != 1 || !strings.Contains(entries[0].Details, `"tag":1`) {
+			t.Fatalf("audit of the repeated tag: %+v %v", entries, err)
+		}
 	})
 }
 

@@ -152,9 +152,10 @@ func (r *ruleRun) act(ctx context.Context, rule *model.Rule, m *model.InboxMessa
 		rec := model.RuleActionRecord{ID: ids.New(), WorkspaceID: rule.WorkspaceID, RuleID: rule.ID, MessageID: m.ID, CreatedAt: r.now}
 		a.Rule = rule.Name
 		var err error
+		done := false // the conversation was so already
 		switch a.Type {
 		case model.RuleTag, model.RuleAssign, model.RulePriority, model.RuleDone:
-			rec.Undo, err = r.conversation(ctx, m, &a)
+			rec.Undo, done, err = r.conversation(ctx, m, &a)
 		case model.RuleHide, model.RuleDelete:
 			rec.Undo = r.moderate(m, &a, rec.ID)
 		case model.RuleAutoReply:
@@ -167,9 +168,15 @@ func (r *ruleRun) act(ctx context.Context, rule *model.Rule, m *model.InboxMessa
 		if err != nil {
 			return err
 		}
+		au.actions[a.Type]++
+		if done {
+			// The action log keeps what rules changed, so a busy thread's
+			// log is not buried under repeats; the batch's audit entry
+			// lists the match.
+			continue
+		}
 		rec.Action = a
 		r.log = append(r.log, rec)
-		au.actions[a.Type]++
 	}
 	return nil
 }
@@ -213,13 +220,14 @@ func (r *ruleRun) conv(ctx context.Context, m *model.InboxMessage) (*model.Conve
 }
 
 // conversation applies tag, assign, priority and done, returning what
-// undoing restores (nil when nothing changed).
-func (r *ruleRun) conversation(ctx context.Context, m *model.InboxMessage, a *model.RuleAction) (*model.RuleUndo, error) {
+// undoing restores (nil when nothing changed) and whether the
+// conversation was so already.
+func (r *ruleRun) conversation(ctx context.Context, m *model.InboxMessage, a *model.RuleAction) (*model.RuleUndo, bool, error) {
 	c, err := r.conv(ctx, m)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	u := &model.RuleUndo{ConversationID: c.ID}
+	u, already := &model.RuleUndo{ConversationID: c.ID}, false
 	switch a.Type {
 	case model.RuleTag:
 		for _, t := range a.Tags {
@@ -228,31 +236,31 @@ func (r *ruleRun) conversation(ctx context.Context, m *model.InboxMessage, a *mo
 			}
 		}
 		if len(u.RemoveTags) == 0 {
-			a.Note, u = "already tagged", nil
+			a.Note, u, already = "already tagged", nil, true
 		}
 	case model.RuleAssign:
 		if err := r.loadMembers(ctx); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		switch {
 		case !r.members[a.UserID]:
 			a.Note, u = "not assigned: no longer a member of the workspace", nil
 		case c.AssigneeID == a.UserID:
-			a.Note, u = "already assigned", nil
+			a.Note, u, already = "already assigned", nil, true
 		default:
 			prev := c.AssigneeID
 			u.AssigneeID, c.AssigneeID = &prev, a.UserID
 		}
 	case model.RulePriority:
 		if c.Priority == a.Priority {
-			a.Note, u = "already at that priority", nil
+			a.Note, u, already = "already at that priority", nil, true
 		} else {
 			prev := c.Priority
 			u.Priority, c.Priority = &prev, a.Priority
 		}
 	case model.RuleDone:
 		if c.Status == model.ConvDone {
-			a.Note, u = "already done", nil
+			a.Note, u, already = "already done", nil, true
 		} else {
 			status, snoozed, resolved := c.Status, c.SnoozedUntil, c.ResolvedAt
 			u.Status, u.SnoozedUntil, u.ResolvedAt = &status, &snoozed, &resolved
@@ -263,7 +271,7 @@ func (r *ruleRun) conversation(ctx context.Context, m *model.InboxMessage, a *mo
 		r.isChanged[c.ID] = true
 		r.changed = append(r.changed, c.ID)
 	}
-	return u, nil
+	return u, already, nil
 }
 
 func (r *ruleRun) loadMembers(ctx context.Context) error {
