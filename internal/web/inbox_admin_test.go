@@ -446,19 +446,41 @@ func TestBrowserInboxRuleForm(t *testing.T) {
 	wantText(t, tctx, `[data-dry-run]`, "1 of 1 messages would have matched")
 	shots := screenshotDir(t)
 	shoot(t, tctx, shots, "inbox-rule-dry-run")
+	// A rule tags the next message, for the log and the conversation.
+	if _, err := a.Inbox.SaveRule(ctx, ob.actor, w.ID, model.Rule{Name: "Vegan", Enabled: true,
+		Conditions: []model.RuleCondition{{Type: model.CondKeywords, Words: []string{"vegan"}}},
+		Actions:    []model.RuleAction{{Type: model.RuleTag, Tags: []string{"menu"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Inbox.Ingest(ctx, inbox.Batch{Channel: ch, Own: map[string]inbox.OwnPost{"post-1": {Text: "Spring menu"}},
+		Items: []provider.Interaction{{Kind: "reply", ID: "c2", ParentID: "post-1", RootID: "post-1", AuthorID: "bo", Author: "@bo",
+			Text: "Anything vegan for kids?", CreatedAt: time.Now().Add(-time.Minute)}}}); err != nil {
+		t.Fatal(err)
+	}
 	// The other pages around the inbox load without a script or style
 	// fault (checked on the console below).
 	for _, pg := range []struct{ path, sel, name string }{
 		{"/contacts", "[data-contacts]", "inbox-contacts"},
 		{"/inbox/admin/settings", "[data-settings-form]", "inbox-settings"},
 		{"/inbox/admin/report", "[data-report-chart]", "inbox-report"},
-		{"/inbox/admin/actions", "[data-rule-log-filter]", "inbox-rule-actions"},
+		{"/inbox/admin/actions", "[data-rule-log] [data-undo]", "inbox-rule-actions"},
 	} {
 		step(t, tctx, "open "+pg.path, chromedp.Navigate(base+"/w/"+w.ID+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.sel)))
 		shoot(t, tctx, shots, pg.name)
 	}
+	// What the rule did shows under the message, and undoing it there
+	// comes back to the conversation with the action marked undone.
+	convs, err := a.Inbox.List(ctx, ob.actor, w.ID, inbox.Filter{Status: "all"})
+	if err != nil || len(convs) != 1 {
+		t.Fatalf("conversations: %v, %v", convs, err)
+	}
+	step(t, tctx, "open the conversation", chromedp.Navigate(base+"/w/"+w.ID+"/inbox/"+convs[0].ID),
+		chromedp.WaitVisible(chromedp.CSS(`[data-rule-actions] [data-undo]`)))
+	shoot(t, tctx, shots, "inbox-conversation-rule-action")
+	step(t, tctx, "undo the rule's tag", chromedp.Click(chromedp.CSS(`[data-rule-actions] [data-undo]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-rule-actions] [data-undone]`)))
 	cs, err := a.Inbox.Contacts(ctx, ob.actor, w.ID, "")
-	if err != nil || len(cs) != 1 {
+	if err != nil || len(cs) != 2 {
 		t.Fatalf("contacts: %v, %v", cs, err)
 	}
 	step(t, tctx, "open a contact", chromedp.Navigate(base+"/w/"+w.ID+"/contacts/"+cs[0].ID), chromedp.WaitVisible(chromedp.CSS(`[data-erase-form]`)))
