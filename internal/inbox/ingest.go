@@ -61,15 +61,16 @@ func (s *Service) Ingest(ctx context.Context, b Batch) (Result, error) {
 		if err := tx.CustomPlans(ctx); err != nil {
 			return err
 		}
-		if err := s.contacts(ctx, tx, b.Channel, msgs, now); err != nil {
+		var st batchState
+		var err error
+		if st.contacts, err = s.contacts(ctx, tx, b.Channel, msgs, now); err != nil {
 			return err
 		}
-		convs, err := s.threads(ctx, tx, b, msgs, roots, now)
-		if err != nil {
+		if st.convs, err = s.threads(ctx, tx, b, msgs, roots, now); err != nil {
 			return err
 		}
 		for i := range msgs {
-			msgs[i].ConversationID = convs[roots[i]]
+			msgs[i].ConversationID = st.convs.byRoot[roots[i]].ID
 		}
 		fresh, err := tx.InsertMessages(ctx, msgs)
 		if err != nil {
@@ -85,11 +86,11 @@ func (s *Service) Ingest(ctx context.Context, b Batch) (Result, error) {
 		if res.Edited, res.Deleted, err = s.changes(ctx, tx, b, pr, fresh, now); err != nil {
 			return err
 		}
-		res.Conversations, err = s.bump(ctx, tx, added, now)
+		res.Conversations, err = s.bump(ctx, tx, added, now, st.convs)
 		if err != nil {
 			return err
 		}
-		return s.afterIngest(ctx, tx, b.Channel, added)
+		return s.afterIngest(ctx, tx, b.Channel, added, st)
 	})
 	return res, err
 }
@@ -271,9 +272,29 @@ func clipRunes(s string, n int) string {
 	return s
 }
 
+// batchState is what a batch read of its conversations and authors, for
+// storing its messages and for the rules: conversations with the state
+// rules change (as the batch leaves them), contacts with what rules test.
+type batchState struct {
+	convs    convStates
+	contacts map[string]store.RuleContact // by contact ID
+}
+
+// convStates are a batch's conversations, by root and by ID (the same
+// values).
+type convStates struct {
+	byRoot map[string]*model.Conversation
+	byID   map[string]*model.Conversation
+}
+
+func (c convStates) add(conv model.Conversation) {
+	p := &conv
+	c.byRoot[conv.RootRemoteID], c.byID[conv.ID] = p, p
+}
+
 // threads finds or makes the conversation of each root (one per message
-// in msgs), and returns root → conversation ID.
-func (s *Service) threads(ctx context.Context, tx *store.Tx, b Batch, msgs []model.InboxMessage, msgRoots []string, now time.Time) (map[string]string, error) {
+// in msgs).
+func (s *Service) threads(ctx context.Context, tx *store.Tx, b Batch, msgs []model.InboxMessage, msgRoots []string, now time.Time) (convStates, error) {
 	var roots []string
 	first := map[string]model.InboxMessage{}
 	for i, m := range msgs {
@@ -282,18 +303,20 @@ func (s *Service) threads(ctx context.Context, tx *store.Tx, b Batch, msgs []mod
 			roots = append(roots, msgRoots[i])
 		}
 	}
-	refs, err := tx.ConversationRefs(ctx, b.Channel.ID, roots)
+	out := convStates{byRoot: make(map[string]*model.Conversation, len(roots)), byID: make(map[string]*model.Conversation, len(roots))}
+	known, err := tx.ConversationStates(ctx, b.Channel.ID, roots)
 	if err != nil {
-		return nil, err
+		return out, err
 	}
 	var added []model.Conversation
 	for _, root := range roots {
-		if _, ok := refs[root]; ok {
+		if c, ok := known[root]; ok {
+			out.add(c)
 			continue
 		}
 		m := first[root]
 		c := model.Conversation{ID: ids.New(), WorkspaceID: b.Channel.WorkspaceID, ChannelID: b.Channel.ID, RootRemoteID: root,
-			Status: model.ConvOpen, LastMessageAt: m.CreatedAt, CreatedAt: now, UpdatedAt: now, Kind: model.ConvMention}
+			Status: model.ConvOpen, LastMessageAt: m.CreatedAt, CreatedAt: now, UpdatedAt: now, Kind: model.ConvMention, Tags: []string{}}
 		if own, ok := b.Own[root]; ok {
 			c.Kind, c.PostID, c.RootText, c.RootURL = model.ConvComments, own.PostID, own.Text, own.URL
 		} else {
@@ -311,30 +334,31 @@ func (s *Service) threads(ctx context.Context, tx *store.Tx, b Batch, msgs []mod
 	}
 	made, err := tx.InsertConversations(ctx, added)
 	if err != nil {
-		return nil, err
+		return out, err
 	}
 	var others []string // made by another poller meanwhile: read back
 	for _, c := range added {
 		if made[c.RootRemoteID] {
-			refs[c.RootRemoteID] = c.ID
+			out.add(c)
 		} else {
 			others = append(others, c.RootRemoteID)
 		}
 	}
 	if len(others) > 0 {
-		theirs, err := tx.ConversationRefs(ctx, b.Channel.ID, others)
+		theirs, err := tx.ConversationStates(ctx, b.Channel.ID, others)
 		if err != nil {
-			return nil, err
+			return out, err
 		}
-		for root, id := range theirs {
-			refs[root] = id
+		for _, c := range theirs {
+			out.add(c)
 		}
 	}
-	return refs, nil
+	return out, nil
 }
 
-// contacts ties each inbound author to a contact, making new ones.
-func (s *Service) contacts(ctx context.Context, tx *store.Tx, ch model.Channel, msgs []model.InboxMessage, now time.Time) error {
+// contacts ties each inbound author to a contact, making new ones, and
+// returns the batch's contacts by ID.
+func (s *Service) contacts(ctx context.Context, tx *store.Tx, ch model.Channel, msgs []model.InboxMessage, now time.Time) (map[string]store.RuleContact, error) {
 	var authors []string
 	names := map[string]string{}
 	for _, m := range msgs {
@@ -343,9 +367,9 @@ func (s *Service) contacts(ctx context.Context, tx *store.Tx, ch model.Channel, 
 			authors = append(authors, m.AuthorRemoteID)
 		}
 	}
-	known, err := tx.HandleContacts(ctx, ch.WorkspaceID, ch.Network, authors)
+	known, err := tx.AuthorContacts(ctx, ch.WorkspaceID, ch.Network, authors)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var added []model.Contact
 	for _, a := range authors {
@@ -355,29 +379,34 @@ func (s *Service) contacts(ctx context.Context, tx *store.Tx, ch model.Channel, 
 		c := model.Contact{ID: ids.New(), WorkspaceID: ch.WorkspaceID, Name: names[a], CreatedAt: now, UpdatedAt: now,
 			Handles: []model.ContactHandle{{Network: ch.Network, RemoteID: a, Handle: names[a]}}}
 		added = append(added, c)
-		known[a] = c.ID
+		known[a] = store.RuleContact{ID: c.ID, Name: c.Name, Followers: -1}
 	}
 	taken, err := tx.InsertContacts(ctx, added)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(taken) > 0 { // another poller made them meanwhile
-		theirs, err := tx.HandleContacts(ctx, ch.WorkspaceID, ch.Network, taken)
+		theirs, err := tx.AuthorContacts(ctx, ch.WorkspaceID, ch.Network, taken)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		for a, id := range theirs {
-			known[a] = id
+		for a, c := range theirs {
+			known[a] = c
 		}
+	}
+	byID := make(map[string]store.RuleContact, len(known))
+	for _, c := range known {
+		byID[c.ID] = c
 	}
 	for i := range msgs {
-		msgs[i].ContactID = known[msgs[i].AuthorRemoteID]
+		msgs[i].ContactID = known[msgs[i].AuthorRemoteID].ID
 	}
-	return nil
+	return byID, nil
 }
 
-// bump moves each conversation with new messages on, and returns them.
-func (s *Service) bump(ctx context.Context, tx *store.Tx, added []model.InboxMessage, now time.Time) ([]string, error) {
+// bump moves each conversation with new messages on, in the database
+// and in convs, and returns them.
+func (s *Service) bump(ctx context.Context, tx *store.Tx, added []model.InboxMessage, now time.Time, convs convStates) ([]string, error) {
 	byConv := map[string]*store.ConversationBump{}
 	var order []string
 	for _, m := range added {
@@ -399,7 +428,12 @@ func (s *Service) bump(ctx context.Context, tx *store.Tx, added []model.InboxMes
 	}
 	bumps := make([]store.ConversationBump, 0, len(order))
 	for _, id := range order {
-		bumps = append(bumps, *byConv[id])
+		b := byConv[id]
+		bumps = append(bumps, *b)
+		if c := convs.byID[id]; c != nil && !b.InboundAt.IsZero() {
+			// As the update does: someone wrote, so it is open again.
+			c.Status, c.SnoozedUntil, c.ResolvedAt = model.ConvOpen, time.Time{}, time.Time{}
+		}
 	}
 	slices.Sort(order)
 	return order, tx.BumpConversations(ctx, bumps, now)
@@ -435,7 +469,7 @@ func (s *Service) changes(ctx context.Context, tx *store.Tx, b Batch, pr prepare
 }
 
 // afterIngest runs the workspace's rules on the new inbound messages.
-func (s *Service) afterIngest(ctx context.Context, tx *store.Tx, ch model.Channel, added []model.InboxMessage) error {
+func (s *Service) afterIngest(ctx context.Context, tx *store.Tx, ch model.Channel, added []model.InboxMessage, st batchState) error {
 	var inbound []model.InboxMessage
 	for _, m := range added {
 		if m.Direction == "in" {
@@ -445,5 +479,5 @@ func (s *Service) afterIngest(ctx context.Context, tx *store.Tx, ch model.Channe
 	if len(inbound) == 0 {
 		return nil
 	}
-	return s.applyRules(ctx, tx, ch, inbound)
+	return s.applyRules(ctx, tx, ch, inbound, st)
 }

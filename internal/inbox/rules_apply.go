@@ -54,11 +54,12 @@ var autoMarkers = []string{"auto-reply", "autoreply", "auto reply", "automatic r
 	"réponse automatique", "respuesta automática"}
 
 // applyRules runs the workspace's enabled rules, in priority order, on
-// the new inbound messages of a batch inside the ingesting transaction.
-// Rules and what they need are read once per batch; actions that reach
-// the network (hide, delete, replies, webhooks) are jobs that exist only
-// if the batch commits.
-func (s *Service) applyRules(ctx context.Context, tx *store.Tx, ch model.Channel, msgs []model.InboxMessage) error {
+// the new inbound messages of a batch inside the ingesting transaction,
+// with the batch's conversations and contacts as ingest read them.
+// Rules are read once per batch; actions that reach the network (hide,
+// delete, replies, webhooks) are jobs that exist only if the batch
+// commits.
+func (s *Service) applyRules(ctx context.Context, tx *store.Tx, ch model.Channel, msgs []model.InboxMessage, st batchState) error {
 	rules, err := tx.InboxRules(ctx, ch.WorkspaceID, true)
 	if err != nil || len(rules) == 0 {
 		return err
@@ -67,11 +68,9 @@ func (s *Service) applyRules(ctx context.Context, tx *store.Tx, ch model.Channel
 	if err != nil {
 		return err
 	}
-	env.network = ch.Network
-	if err := env.loadContacts(ctx, &tx.Queries, msgs); err != nil {
-		return err
-	}
-	run := &ruleRun{s: s, tx: tx, ch: ch, env: env, msgs: msgs, now: s.now(), repliesLeft: -1, isChanged: map[string]bool{}}
+	env.network, env.contacts = ch.Network, st.contacts
+	run := &ruleRun{s: s, tx: tx, ch: ch, env: env, msgs: msgs, convs: st.convs.byID, now: s.now(), repliesLeft: -1,
+		isChanged: map[string]bool{}}
 	for i := range msgs {
 		m := &msgs[i]
 		if !rulesApply(m) {
@@ -191,27 +190,8 @@ func (r *ruleRun) audit(rule *model.Rule) *ruleAudit {
 	return &r.audits[len(r.audits)-1]
 }
 
-// conv returns the message's conversation, reading all of the batch's
-// conversations in one query the first time one is needed.
-func (r *ruleRun) conv(ctx context.Context, m *model.InboxMessage) (*model.Conversation, error) {
-	if r.convs == nil {
-		seen := make(map[string]bool)
-		var idList []string
-		for _, x := range r.msgs {
-			if !seen[x.ConversationID] {
-				seen[x.ConversationID] = true
-				idList = append(idList, x.ConversationID)
-			}
-		}
-		got, err := r.tx.RuleConversations(ctx, r.ch.WorkspaceID, idList)
-		if err != nil {
-			return nil, err
-		}
-		r.convs = make(map[string]*model.Conversation, len(got))
-		for id, c := range got {
-			r.convs[id] = &c
-		}
-	}
+// conv returns the message's conversation as the batch left it.
+func (r *ruleRun) conv(m *model.InboxMessage) (*model.Conversation, error) {
 	c := r.convs[m.ConversationID]
 	if c == nil {
 		return nil, fmt.Errorf("inbox: rules: conversation %s of message %s not found", m.ConversationID, m.ID)
@@ -223,7 +203,7 @@ func (r *ruleRun) conv(ctx context.Context, m *model.InboxMessage) (*model.Conve
 // undoing restores (nil when nothing changed) and whether the
 // conversation was so already.
 func (r *ruleRun) conversation(ctx context.Context, m *model.InboxMessage, a *model.RuleAction) (*model.RuleUndo, bool, error) {
-	c, err := r.conv(ctx, m)
+	c, err := r.conv(m)
 	if err != nil {
 		return nil, false, err
 	}

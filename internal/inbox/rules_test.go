@@ -295,6 +295,39 @@ func TestRulePriorityAndStop(t *testing.T) {
 	})
 }
 
+// Rules see a conversation as the new message leaves it: a done or
+// snoozed thread that someone writes to again is open when a rule tags
+// it, and stays open, with what a member set on it kept.
+func TestRulesSeeReopenedConversations(t *testing.T) {
+	testenv.Each(t, func(t *testing.T, cfg config.Config) {
+		e, _ := startRules(t, cfg)
+		ctx := context.Background()
+		e.saveRule(model.Rule{Name: "Again", Conditions: []model.RuleCondition{{Type: model.CondKeywords, Words: []string{"again"}}},
+			Actions: []model.RuleAction{{Type: model.RuleTag, Tags: []string{"again"}}}})
+		e.ingest(comment("c1", "ada", "hello"), provider.Interaction{Kind: "mention", ID: "m1", AuthorID: "bob", Author: "@bob", Text: "hi"})
+		c1, m1 := e.messages("c1")["c1"].ConversationID, e.messages("m1")["m1"].ConversationID
+		done, snoozed, prio := model.ConvDone, model.ConvSnoozed, 2
+		until := time.Now().Add(24 * time.Hour)
+		if err := e.a.Inbox.Update(ctx, e.owner, e.ws, []string{c1}, inbox.Change{Status: &done, Priority: &prio, AddTags: []string{"vip"}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.a.Inbox.Update(ctx, e.owner, e.ws, []string{m1}, inbox.Change{Status: &snoozed, Until: &until}); err != nil {
+			t.Fatal(err)
+		}
+		e.ingest(comment("c2", "ada", "me again"),
+			provider.Interaction{Kind: "reply", ID: "m2", ParentID: "m1", RootID: "m1", AuthorID: "bob", Author: "@bob", Text: "again?"})
+		for _, id := range []string{c1, m1} {
+			c := e.conversation(id)
+			if c.Status != model.ConvOpen || !c.SnoozedUntil.IsZero() || !c.ResolvedAt.IsZero() || !slices.Contains(c.Tags, "again") {
+				t.Fatalf("after a new message and the rule: %+v", c)
+			}
+		}
+		if c := e.conversation(c1); c.Priority != 2 || !slices.Equal(c.Tags, []string{"vip", "again"}) {
+			t.Fatalf("the member's changes: priority %d, tags %v", c.Priority, c.Tags)
+		}
+	})
+}
+
 // A rule with a bad pattern (or any other bad part) is refused with the
 // field and, for patterns, the position; nothing is saved.
 func TestRuleRefusals(t *testing.T) {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -14,32 +15,58 @@ import (
 // both databases' limits on bound parameters.
 const ingestChunk = 400
 
-// ConversationRefs finds a channel's conversations by their roots,
-// returning root → conversation ID.
-func (q *Queries) ConversationRefs(ctx context.Context, channelID string, roots []string) (map[string]string, error) {
-	out := map[string]string{}
+// ConversationStates finds a channel's conversations by their roots,
+// returning root → the conversation with what ingest and rules need of
+// it: its ID, and the state rules read and change (status and its
+// clocks, assignee, priority, tags). On PostgreSQL the rows stay locked
+// until the batch commits, so what rules write back cannot undo a
+// member's change made meanwhile; on SQLite the batch is the only writer
+// already.
+func (q *Queries) ConversationStates(ctx context.Context, channelID string, roots []string) (map[string]model.Conversation, error) {
+	const cols = `id, workspace_id, status, snoozed_until, assignee_id, priority, tags, resolved_at`
+	out := make(map[string]model.Conversation, len(roots))
 	for start := 0; start < len(roots); start += ingestChunk {
 		part := roots[start:min(start+ingestChunk, len(roots))]
 		// On PostgreSQL, one unique-index probe per root whatever the
 		// statistics say: a channel new since the last ANALYZE looks small,
 		// and the planner would rather read all its conversations and
 		// filter them (three times slower in bench/inbox).
-		query := `SELECT r.root, c.id FROM unnest($2::text[]) AS r(root) CROSS JOIN LATERAL
-			(SELECT id FROM conversations WHERE channel_id = $1 AND root_remote_id = r.root LIMIT 1) c`
+		query := `SELECT r.root, c.* FROM unnest($2::text[]) AS r(root) CROSS JOIN LATERAL
+			(SELECT ` + cols + ` FROM conversations WHERE channel_id = $1 AND root_remote_id = r.root LIMIT 1 FOR UPDATE) c`
 		args := []any{channelID, part}
 		if q.dialect != Postgres {
 			cond, in := q.oneOf("root_remote_id", part, 1)
-			query, args = `SELECT root_remote_id, id FROM conversations WHERE channel_id = $1 AND `+cond, append([]any{channelID}, in...)
+			query, args = `SELECT root_remote_id, `+cols+` FROM conversations WHERE channel_id = $1 AND `+cond, append([]any{channelID}, in...)
 		}
-		rows, err := q.q.QueryContext(ctx, query, args...)
-		if err == nil {
-			err = eachText(rows, func(v []string) { out[v[0]] = v[1] })
-		}
-		if err != nil {
-			return nil, wrap("conversation refs", err)
+		if err := q.readConversationStates(ctx, query, args, out); err != nil {
+			return nil, wrap("conversation states", err)
 		}
 	}
 	return out, nil
+}
+
+func (q *Queries) readConversationStates(ctx context.Context, query string, args []any, out map[string]model.Conversation) error {
+	rows, err := q.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var root, tags string
+		var c model.Conversation
+		if err := rows.Scan(&root, &c.ID, &c.WorkspaceID, &c.Status, tm(&c.SnoozedUntil), &c.AssigneeID, &c.Priority, &tags,
+			tm(&c.ResolvedAt)); err != nil {
+			return err
+		}
+		c.RootRemoteID, c.Tags = root, []string{}
+		if tags != "[]" { // most have none: no decoding
+			if err := json.Unmarshal([]byte(tags), &c.Tags); err != nil {
+				return err
+			}
+		}
+		out[root] = c
+	}
+	return rows.Err()
 }
 
 // InsertConversations adds new conversations and returns the roots of
@@ -75,29 +102,58 @@ func (q *Queries) InsertConversations(ctx context.Context, cs []model.Conversati
 	return added, nil
 }
 
-// HandleContacts finds the contacts of authors on a network, returning
-// remote ID → contact ID.
-func (q *Queries) HandleContacts(ctx context.Context, workspaceID, network string, remoteIDs []string) (map[string]string, error) {
-	out := map[string]string{}
+// RuleContact is a message author's contact, with what rules test.
+type RuleContact struct {
+	ID        string
+	Name      string
+	VIP       bool
+	Followers int // -1: unknown
+}
+
+// AuthorContacts finds the contacts of authors on a network, returning
+// remote ID → contact.
+func (q *Queries) AuthorContacts(ctx context.Context, workspaceID, network string, remoteIDs []string) (map[string]RuleContact, error) {
+	out := make(map[string]RuleContact, len(remoteIDs))
 	for start := 0; start < len(remoteIDs); start += ingestChunk {
 		part := remoteIDs[start:min(start+ingestChunk, len(remoteIDs))]
-		query := `SELECT r.id, h.contact_id FROM unnest($3::text[]) AS r(id) CROSS JOIN LATERAL
-			(SELECT contact_id FROM contact_handles WHERE workspace_id = $1 AND network = $2 AND remote_id = r.id LIMIT 1) h`
+		query := `SELECT r.id, c.id, c.name, c.vip, c.followers FROM unnest($3::text[]) AS r(id) CROSS JOIN LATERAL
+			(SELECT contact_id FROM contact_handles WHERE workspace_id = $1 AND network = $2 AND remote_id = r.id LIMIT 1) h
+			JOIN contacts c ON c.id = h.contact_id`
 		args := []any{workspaceID, network, part}
-		if q.dialect != Postgres { // see ConversationRefs
-			cond, in := q.oneOf("remote_id", part, 2)
-			query = `SELECT remote_id, contact_id FROM contact_handles WHERE workspace_id = $1 AND network = $2 AND ` + cond
+		if q.dialect != Postgres { // see ConversationStates
+			cond, in := q.oneOf("h.remote_id", part, 2)
+			query = `SELECT h.remote_id, c.id, c.name, c.vip, c.followers FROM contact_handles h JOIN contacts c ON c.id = h.contact_id
+				WHERE h.workspace_id = $1 AND h.network = $2 AND ` + cond
 			args = append([]any{workspaceID, network}, in...)
 		}
-		rows, err := q.q.QueryContext(ctx, query, args...)
-		if err == nil {
-			err = eachText(rows, func(v []string) { out[v[0]] = v[1] })
-		}
-		if err != nil {
-			return nil, wrap("handle contacts", err)
+		if err := q.readAuthorContacts(ctx, query, args, out); err != nil {
+			return nil, wrap("author contacts", err)
 		}
 	}
 	return out, nil
+}
+
+func (q *Queries) readAuthorContacts(ctx context.Context, query string, args []any, out map[string]RuleContact) error {
+	rows, err := q.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var remote string
+		var c RuleContact
+		var vip int
+		var followers sql.NullInt64
+		if err := rows.Scan(&remote, &c.ID, &c.Name, &vip, &followers); err != nil {
+			return err
+		}
+		c.VIP, c.Followers = vip != 0, -1
+		if followers.Valid {
+			c.Followers = int(followers.Int64)
+		}
+		out[remote] = c
+	}
+	return rows.Err()
 }
 
 // InsertContacts adds new contacts with their first handle each. A

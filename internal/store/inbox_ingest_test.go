@@ -37,9 +37,14 @@ func TestInboxBatchWrites(t *testing.T) {
 		if made["post-2"] || !made["post-3"] {
 			t.Fatalf("a root stored already must be reported as not made: %v", made)
 		}
-		refs, err := s.Read().ConversationRefs(ctx, chans[0], []string{"post-1", "post-2", "post-3"})
-		if err != nil || refs["post-2"] != first[1].ID || refs["post-3"] != again[1].ID {
-			t.Fatalf("refs %v (%v)", refs, err)
+		var refs map[string]model.Conversation
+		tx(t, s, func(tx *Tx) (err error) {
+			refs, err = tx.ConversationStates(ctx, chans[0], []string{"post-1", "post-2", "post-3", "post-4"})
+			return err
+		})
+		if len(refs) != 3 || refs["post-2"].ID != first[1].ID || refs["post-3"].ID != again[1].ID || refs["post-1"].Status != model.ConvDone ||
+			refs["post-1"].WorkspaceID != ws || refs["post-1"].Tags == nil {
+			t.Fatalf("states %+v", refs)
 		}
 
 		contact := func(handle string) model.Contact {
@@ -63,9 +68,10 @@ func TestInboxBatchWrites(t *testing.T) {
 		if _, err := s.Read().Contact(ctx, ws, mine.ID); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("the contact whose handle was taken is still there (%v)", err)
 		}
-		known, err := s.Read().HandleContacts(ctx, ws, "fake", []string{"ann", "bob"})
-		if err != nil || known["ann"] != theirs.ID || known["bob"] != bob.ID {
-			t.Fatalf("handles %v (%v)", known, err)
+		known, err := s.Read().AuthorContacts(ctx, ws, "fake", []string{"ann", "bob", "cy"})
+		if err != nil || len(known) != 2 || known["ann"].ID != theirs.ID || known["bob"].ID != bob.ID || known["bob"].Name != "bob" ||
+			known["bob"].VIP || known["bob"].Followers != -1 {
+			t.Fatalf("handles %+v (%v)", known, err)
 		}
 
 		msg := func(remote string) model.InboxMessage {
@@ -110,15 +116,15 @@ func TestInboxBatchWrites(t *testing.T) {
 			t.Fatalf("an open conversation bumped again: %+v %v", c0, err)
 		}
 
-		rc, err := s.Read().RuleConversations(ctx, ws, []string{first[0].ID, first[1].ID})
-		if err != nil || len(rc) != 2 || rc[first[0].ID].Status != model.ConvOpen || len(rc[first[0].ID].Tags) != 0 {
+		rc, err := s.Read().ConversationStates(ctx, chans[0], []string{"post-1", "post-2"})
+		if err != nil || len(rc) != 2 || rc["post-1"].Status != model.ConvOpen || len(rc["post-1"].Tags) != 0 {
 			t.Fatalf("rule conversations %+v %v", rc, err)
 		}
-		c := rc[first[0].ID]
+		c := rc["post-1"]
 		c.Tags, c.Priority, c.AssigneeID, c.Status, c.ResolvedAt = []string{"support", "vip"}, 2, "user-1", model.ConvDone, later
 		tx(t, s, func(tx *Tx) error { return tx.UpdateRuleConversations(ctx, []model.Conversation{c}, later) })
-		rc, err = s.Read().RuleConversations(ctx, ws, []string{first[0].ID})
-		got := rc[first[0].ID]
+		rc, err = s.Read().ConversationStates(ctx, chans[0], []string{"post-1"})
+		got := rc["post-1"]
 		if err != nil || !reflect.DeepEqual(got.Tags, c.Tags) || got.Priority != 2 || got.AssigneeID != "user-1" || got.Status != model.ConvDone ||
 			!got.ResolvedAt.Equal(later) {
 			t.Fatalf("after a rule's changes: %+v %v", got, err)
@@ -126,8 +132,8 @@ func TestInboxBatchWrites(t *testing.T) {
 		// Tags and priority alone, on the state as read back.
 		got.Tags, got.Priority = []string{"support"}, 0
 		tx(t, s, func(tx *Tx) error { return tx.UpdateRuleConversations(ctx, []model.Conversation{got}, later) })
-		rc, err = s.Read().RuleConversations(ctx, ws, []string{first[0].ID})
-		if again := rc[first[0].ID]; err != nil || !reflect.DeepEqual(again.Tags, []string{"support"}) || again.Priority != 0 ||
+		rc, err = s.Read().ConversationStates(ctx, chans[0], []string{"post-1"})
+		if again := rc["post-1"]; err != nil || !reflect.DeepEqual(again.Tags, []string{"support"}) || again.Priority != 0 ||
 			again.AssigneeID != "user-1" || again.Status != model.ConvDone || !again.ResolvedAt.Equal(later) {
 			t.Fatalf("after changing tags and priority only: %+v %v", again, err)
 		}

@@ -90,13 +90,6 @@ func (q *Queries) SetInboxRulePriority(ctx context.Context, workspaceID, id stri
 		priority, ts(now), workspaceID, id)
 }
 
-// RuleContact is what rules know about a message's author.
-type RuleContact struct {
-	Name      string
-	VIP       bool
-	Followers int // -1: unknown
-}
-
 // RuleContacts reads the contacts of a batch's messages in one query per
 // chunk, returning contact ID → what rules test.
 func (q *Queries) RuleContacts(ctx context.Context, ids []string) (map[string]RuleContact, error) {
@@ -116,7 +109,7 @@ func (q *Queries) RuleContacts(ctx context.Context, ids []string) (map[string]Ru
 				rows.Close()
 				return nil, wrap("rule contacts", err)
 			}
-			c.VIP, c.Followers = vip != 0, -1
+			c.ID, c.VIP, c.Followers = id, vip != 0, -1
 			if followers.Valid {
 				c.Followers = int(followers.Int64)
 			}
@@ -137,46 +130,6 @@ func (q *Queries) RuleSavedReply(ctx context.Context, workspaceID, id string) (m
 		WHERE workspace_id = $1 AND id = $2`, workspaceID, id).Scan(&r.ID, &r.WorkspaceID, &r.Name, &r.Body, &r.CreatedBy,
 		tm(&r.CreatedAt), tm(&r.UpdatedAt))
 	return r, wrap("saved reply", err)
-}
-
-// RuleConversations reads a workspace's conversations by ID (the
-// workspace is checked on the rows read, so the primary key leads), with
-// only what rules read and change: status and its clocks, assignee,
-// priority and tags. A batch reads hundreds, so their texts stay out.
-func (q *Queries) RuleConversations(ctx context.Context, workspaceID string, ids []string) (map[string]model.Conversation, error) {
-	out := make(map[string]model.Conversation, len(ids))
-	for start := 0; start < len(ids); start += ingestChunk {
-		in, args := inList(ids[start:min(start+ingestChunk, len(ids))], 0)
-		rows, err := q.q.QueryContext(ctx, `SELECT id, workspace_id, status, snoozed_until, assignee_id, priority, tags, resolved_at
-			FROM conversations WHERE id IN (`+in+`)`, args...)
-		if err != nil {
-			return nil, wrap("rule conversations", err)
-		}
-		for rows.Next() {
-			var c model.Conversation
-			var tags string
-			if err := rows.Scan(&c.ID, &c.WorkspaceID, &c.Status, tm(&c.SnoozedUntil), &c.AssigneeID, &c.Priority, &tags,
-				tm(&c.ResolvedAt)); err != nil {
-				rows.Close()
-				return nil, wrap("rule conversations", err)
-			}
-			c.Tags = []string{}
-			if tags != "[]" { // most have none: no decoding
-				if err := json.Unmarshal([]byte(tags), &c.Tags); err != nil {
-					rows.Close()
-					return nil, wrap("rule conversations", err)
-				}
-			}
-			if c.WorkspaceID == workspaceID {
-				out[c.ID] = c
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, wrap("rule conversations", err)
-		}
-	}
-	return out, nil
 }
 
 // UpdateRuleConversations writes what rules (or undoing them) changed on
