@@ -44,9 +44,10 @@ func main() {
 	dup := flag.Float64("duplicates", 0.05, "share of messages read twice")
 	pg := flag.String("postgres", "", "PostgreSQL URL (a fresh schema is made and dropped); empty: SQLite")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the ingest measurement to this file")
+	memProfile := flag.String("memprofile", "", "write a profile of what the ingest measurement allocated to this file")
 	pollers := flag.Int("pollers", 1, "channels ingested at the same time (and raw writers at once)")
 	flag.Parse()
-	profile = *cpuProfile
+	profile, allocProfile = *cpuProfile, *memProfile
 	if *pollers < 1 || *n < *pollers {
 		fmt.Fprintln(os.Stderr, "bench/inbox: -pollers must be between 1 and -messages")
 		os.Exit(2)
@@ -57,8 +58,9 @@ func main() {
 	}
 }
 
-// profile is where to write a CPU profile of the ingest, "" for none.
-var profile string
+// profile and allocProfile are where to write a CPU profile and an
+// allocation profile of the ingest, "" for none.
+var profile, allocProfile string
 
 type bench struct {
 	a     *app.App
@@ -132,12 +134,28 @@ func run(n, batch, rules, pollers int, dup float64, pg string) error {
 		return err
 	}
 	took := time.Since(start)
+	if allocProfile != "" {
+		if err := writeAllocs(allocProfile); err != nil {
+			return err
+		}
+	}
 	read := len(items) * pollers
 	rate := float64(read) / took.Seconds()
 	fmt.Printf("raw batched insert (same rows, same table): %8.0f rows/s\n", raw)
 	fmt.Printf("Herald ingest:                              %8.0f messages/s (%d read, %d stored, %s)\n", rate, read, stored, took.Round(time.Millisecond))
 	fmt.Printf("ingest / raw insert: %.2f\n", rate/raw)
 	return nil
+}
+
+// writeAllocs writes what the process allocated so far (the ingest
+// measurement is most of it) as a pprof profile.
+func writeAllocs(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.Lookup("allocs").WriteTo(f, 0)
 }
 
 func setup(ctx context.Context, a *app.App, rules int) (*bench, error) {

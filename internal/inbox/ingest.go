@@ -76,7 +76,7 @@ func (s *Service) Ingest(ctx context.Context, b Batch) (Result, error) {
 		if err != nil {
 			return err
 		}
-		var added []model.InboxMessage
+		added := make([]model.InboxMessage, 0, len(msgs))
 		for _, m := range msgs {
 			if fresh[m.RemoteID] {
 				added = append(added, m)
@@ -296,10 +296,10 @@ func (c convStates) add(conv model.Conversation) {
 // in msgs).
 func (s *Service) threads(ctx context.Context, tx *store.Tx, b Batch, msgs []model.InboxMessage, msgRoots []string, now time.Time) (convStates, error) {
 	var roots []string
-	first := map[string]model.InboxMessage{}
-	for i, m := range msgs {
+	first := make(map[string]int, len(msgs)) // root → its first message
+	for i := range msgs {
 		if _, ok := first[msgRoots[i]]; !ok {
-			first[msgRoots[i]] = m
+			first[msgRoots[i]] = i
 			roots = append(roots, msgRoots[i])
 		}
 	}
@@ -314,7 +314,7 @@ func (s *Service) threads(ctx context.Context, tx *store.Tx, b Batch, msgs []mod
 			out.add(c)
 			continue
 		}
-		m := first[root]
+		m := &msgs[first[root]]
 		c := model.Conversation{ID: ids.New(), WorkspaceID: b.Channel.WorkspaceID, ChannelID: b.Channel.ID, RootRemoteID: root,
 			Status: model.ConvOpen, LastMessageAt: m.CreatedAt, CreatedAt: now, UpdatedAt: now, Kind: model.ConvMention, Tags: []string{}}
 		if own, ok := b.Own[root]; ok {
@@ -468,14 +468,10 @@ func (s *Service) changes(ctx context.Context, tx *store.Tx, b Batch, pr prepare
 	return edited, deleted, err
 }
 
-// afterIngest runs the workspace's rules on the new inbound messages.
+// afterIngest runs the workspace's rules on the new inbound messages
+// (added is filtered in place).
 func (s *Service) afterIngest(ctx context.Context, tx *store.Tx, ch model.Channel, added []model.InboxMessage, st batchState) error {
-	var inbound []model.InboxMessage
-	for _, m := range added {
-		if m.Direction == "in" {
-			inbound = append(inbound, m)
-		}
-	}
+	inbound := slices.DeleteFunc(added, func(m model.InboxMessage) bool { return m.Direction != "in" })
 	if len(inbound) == 0 {
 		return nil
 	}

@@ -211,24 +211,27 @@ const messageCols = `id, conversation_id, workspace_id, channel_id, remote_id, p
 	author_remote_id, author, text, original, flags, reaction, url, sentiment, sentiment_score, spam, abuse, reasons, language,
 	question, sent_by, automatic, state, error, created_at, received_at, edited_at, deleted_at, hidden_at`
 
-func messageRow(m model.InboxMessage) []any {
+// messageRow appends a message's messageCols values to dst[:0] (a
+// statement run per row reuses one slice).
+func messageRow(dst []any, m *model.InboxMessage) []any {
 	var original any
 	if m.Original != "" {
 		original = m.Original
 	}
-	return []any{m.ID, m.ConversationID, m.WorkspaceID, m.ChannelID, m.RemoteID, m.ParentRemoteID, m.Kind, m.Direction, m.ContactID,
+	return append(dst[:0], m.ID, m.ConversationID, m.WorkspaceID, m.ChannelID, m.RemoteID, m.ParentRemoteID, m.Kind, m.Direction, m.ContactID,
 		m.AuthorRemoteID, m.Author, m.Text, original, strings.Join(m.Flags, ","), m.Reaction, m.URL, m.Sentiment, m.SentimentScore,
 		m.Spam, m.Abuse, labelsJSON(m.Reasons), m.Language, b2i(m.Question), m.SentBy, b2i(m.Automatic), m.State, m.Error,
-		ts(m.CreatedAt), ts(m.ReceivedAt), ts(m.EditedAt), ts(m.DeletedAt), ts(m.HiddenAt)}
+		ts(m.CreatedAt), ts(m.ReceivedAt), ts(m.EditedAt), ts(m.DeletedAt), ts(m.HiddenAt))
 }
 
 // InsertMessages adds messages, skipping those already stored (the same
 // remote ID on the channel), and reports which remote IDs were new.
 func (q *Queries) InsertMessages(ctx context.Context, ms []model.InboxMessage) (map[string]bool, error) {
-	fresh := map[string]bool{}
+	fresh := make(map[string]bool, len(ms))
 	if q.dialect == SQLite {
+		row := make([]any, 0, 32)
 		err := q.eachRow(ctx, `INSERT INTO inbox_messages (`+messageCols+`) VALUES (`+marks(messageCols)+`)
-			ON CONFLICT (channel_id, remote_id) DO NOTHING`, len(ms), func(i int) []any { return messageRow(ms[i]) },
+			ON CONFLICT (channel_id, remote_id) DO NOTHING`, len(ms), func(i int) []any { row = messageRow(row, &ms[i]); return row },
 			func(i int, n int64) {
 				if n > 0 {
 					fresh[ms[i].RemoteID] = true
@@ -240,7 +243,7 @@ func (q *Queries) InsertMessages(ctx context.Context, ms []model.InboxMessage) (
 		var b strings.Builder
 		var args []any
 		for _, m := range ms[start:min(start+ingestChunk, len(ms))] {
-			addRow(&b, &args, messageRow(m)...)
+			addRow(&b, &args, messageRow(nil, &m)...)
 		}
 		rows, err := q.q.QueryContext(ctx, `INSERT INTO inbox_messages (`+messageCols+`) VALUES `+b.String()+`
 			ON CONFLICT (channel_id, remote_id) DO NOTHING RETURNING remote_id`, args...)
