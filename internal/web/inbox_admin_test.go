@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -552,5 +553,34 @@ func TestInboxRuleActionUndo(t *testing.T) {
 	}
 	if p = v.get(logURL); p.status != http.StatusForbidden {
 		t.Errorf("a viewer opened the log: %d", p.status)
+	}
+}
+
+// The log of automatic actions pages 50 at a time, newest first, and
+// keeps the rule it shows from page to page.
+func TestInboxRuleLogPages(t *testing.T) {
+	ie := newInboxEnv(t)
+	rule, err := ie.a.Inbox.SaveRule(context.Background(), ie.owner, ie.ws.ID, model.Rule{Name: "Pages", Enabled: true,
+		Conditions: []model.RuleCondition{{Type: model.CondKeywords, Words: []string{"page"}}},
+		Actions:    []model.RuleAction{{Type: model.RuleTag, Tags: []string{"paged"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items []provider.Interaction
+	for i := 0; i < 51; i++ {
+		n := strconv.Itoa(i)
+		items = append(items, provider.Interaction{Kind: "mention", ID: "p" + n, AuthorID: "a" + n, Author: "@a" + n, Text: "page " + n,
+			CreatedAt: inboxAt.Add(time.Duration(i) * time.Second)})
+	}
+	ie.ingest(ie.ch, items)
+	first := ie.c.get("/w/" + ie.ws.ID + "/inbox/admin/actions?rule=" + rule.ID)
+	next := regexp.MustCompile(`href="([^"]+)" rel="next"`).FindStringSubmatch(first.body)
+	if n := strings.Count(first.body, "data-rule-action="); n != 50 || next == nil {
+		t.Fatalf("first page: %d actions, next %v", n, next)
+	}
+	second := ie.c.get(html.UnescapeString(next[1]))
+	if n := strings.Count(second.body, "data-rule-action="); n != 1 || !strings.Contains(second.body, "No older actions.") ||
+		!strings.Contains(second.body, "rule="+rule.ID) {
+		t.Fatalf("second page: %d actions\n%s", n, text(second.body))
 	}
 }

@@ -35,7 +35,8 @@ type ruleLogData struct {
 	Rules     []model.Rule
 	Rule      string // the rule shown, "" for all
 	Self      string // this page's URL, where undoing comes back to
-	Action    string // the first page
+	Action    string // the form's target: all rules, newest first
+	Newest    string // the first page of this view
 	NextURL   string // older entries, "" on the last page
 	Filtered  bool
 	FirstPage bool
@@ -70,7 +71,10 @@ func (h *handler) ruleLogShow(w http.ResponseWriter, r *http.Request, v *visit) 
 		return
 	}
 	d := &ruleLogData{Rules: rules, Rule: f.RuleID, Action: ruleLogURL(ws), Filtered: f.RuleID != "", FirstPage: f.Before == ""}
-	d.Self = d.Action + "?" + r.URL.RawQuery
+	d.Self, d.Newest = d.Action+"?"+r.URL.RawQuery, d.Action
+	if f.RuleID != "" {
+		d.Newest += "?" + url.Values{"rule": {f.RuleID}}.Encode()
+	}
 	if len(entries) > ruleLogPage {
 		entries = entries[:ruleLogPage]
 		next := url.Values{"before": {entries[ruleLogPage-1].ID}}
