@@ -152,7 +152,7 @@ func TestRollupsRebuildFromRaw(t *testing.T) {
 
 // metricFixture makes a workspace with two channels and n posts published
 // an hour apart from at, by bulk loading, returning the IDs and posts.
-func metricFixture(t *testing.T, s *Store, at time.Time, n int) (string, []string, []model.Post) {
+func metricFixture(t testing.TB, s *Store, at time.Time, n int) (string, []string, []model.Post) {
 	t.Helper()
 	ctx := context.Background()
 	ws := ids.New()

@@ -69,14 +69,14 @@ func openPGSchema(t *testing.T, url string) *Store {
 	return s
 }
 
-func migrate(t *testing.T, s *Store) {
+func migrate(t testing.TB, s *Store) {
 	t.Helper()
 	if _, err := s.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
 }
 
-func tx(t *testing.T, s *Store, fn func(tx *Tx) error) {
+func tx(t testing.TB, s *Store, fn func(tx *Tx) error) {
 	t.Helper()
 	if err := s.InTx(context.Background(), fn); err != nil {
 		t.Fatal(err)
