@@ -60,12 +60,7 @@ func (h *handler) ruleLogShow(w http.ResponseWriter, r *http.Request, v *visit) 
 		h.fail(w, r, v, err)
 		return
 	}
-	rules, err := h.d.Inbox.Rules(ctx, v.actor, ws)
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	x, err := h.ruleRefs(ctx, v, ws)
+	rules, x, err := h.rulesAndRefs(ctx, v, ws)
 	if err != nil {
 		h.fail(w, r, v, err)
 		return

@@ -229,6 +229,16 @@ type ruleRefs struct {
 	chanName, who, sr map[string]string
 }
 
+// rulesAndRefs reads the workspace's rules with what their texts name.
+func (h *handler) rulesAndRefs(ctx context.Context, v *visit, ws string) ([]model.Rule, ruleRefs, error) {
+	rules, err := h.d.Inbox.Rules(ctx, v.actor, ws)
+	if err != nil {
+		return nil, ruleRefs{}, err
+	}
+	x, err := h.ruleRefs(ctx, v, ws)
+	return rules, x, err
+}
+
 func (h *handler) ruleRefs(ctx context.Context, v *visit, ws string) (ruleRefs, error) {
 	var x ruleRefs
 	var err error
@@ -342,12 +352,7 @@ func (h *handler) ruleList(w http.ResponseWriter, r *http.Request, v *visit) {
 		return
 	}
 	ctx, ws := r.Context(), m.Workspace.ID
-	rules, err := h.d.Inbox.Rules(ctx, v.actor, ws)
-	if err != nil {
-		h.fail(w, r, v, err)
-		return
-	}
-	x, err := h.ruleRefs(ctx, v, ws)
+	rules, x, err := h.rulesAndRefs(ctx, v, ws)
 	if err != nil {
 		h.fail(w, r, v, err)
 		return
