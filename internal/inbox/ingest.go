@@ -303,6 +303,9 @@ func (s *Service) threads(ctx context.Context, tx *store.Tx, b Batch, msgs []mod
 			roots = append(roots, msgRoots[i])
 		}
 	}
+	// In one order, so that two batches of a channel at once (a stream
+	// and a poll) lock their common conversations without a deadlock.
+	slices.Sort(roots)
 	out := convStates{byRoot: make(map[string]*model.Conversation, len(roots)), byID: make(map[string]*model.Conversation, len(roots))}
 	known, err := tx.ConversationStates(ctx, b.Channel.ID, roots)
 	if err != nil {
