@@ -224,9 +224,6 @@ func (s *server) ruleLog(c *call) (reply, error) {
 		return reply{}, err
 	}
 	f := model.RuleLogFilter{RuleID: c.r.URL.Query().Get("rule"), Before: p.after, Limit: p.limit + 1}
-	if f.RuleID != "" && !validID(f.RuleID) {
-		return reply{}, invalidField("rule", "must be a rule ID (a 26-character lower-case ULID)")
-	}
 	entries, err := s.d.Inbox.RuleLog(c.ctx(), c.actor, ws, f)
 	if err != nil {
 		return reply{}, err
