@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -19,11 +20,15 @@ func PDSSignIn(ctx context.Context, password string) error {
 			return err
 		}
 		if typed, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`input[type=password]`))); typed == "" {
-			if err = chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`input[type=password]`), password)); err != nil {
+			if err = chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`input[type=password]`), password)); staleNode(err) {
+				continue
+			} else if err != nil {
 				return err
 			}
 		}
-		if err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[type=submit]`))); err != nil {
+		if err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[type=submit]`))); staleNode(err) {
+			continue
+		} else if err != nil {
 			return err
 		}
 		if _, err = chromedp.Run(ctx, chromedp.Poll[bool](authorize+` !== undefined`, chromedp.WithPollingTimeout(5*time.Second))); err == nil {
@@ -35,4 +40,16 @@ func PDSSignIn(ctx context.Context, password string) error {
 	}
 	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { `+authorize+`.click(); return true })()`))
 	return err
+}
+
+// staleNode says whether err is the browser's answer to an element the
+// PDS's page rendered again between finding it and acting on it: worth
+// another try.
+func staleNode(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "Could not find node") || strings.Contains(msg, "No node with given id") ||
+		strings.Contains(msg, "Node is detached")
 }
