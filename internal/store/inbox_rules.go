@@ -254,20 +254,26 @@ func (q *Queries) RuleActionByID(ctx context.Context, workspaceID, id string) (m
 
 // MessageRuleActions lists the automatic actions taken on a message.
 func (q *Queries) MessageRuleActions(ctx context.Context, messageID string) ([]model.RuleActionRecord, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT `+ruleActionCols+` FROM rule_actions WHERE message_id = $1 ORDER BY created_at, id`, messageID)
+	return q.ruleActions(ctx, "message rule actions", `message_id = $1 ORDER BY created_at, id`, messageID)
+}
+
+// ruleActions reads the action log's entries that where (a WHERE clause
+// with its ORDER BY) selects.
+func (q *Queries) ruleActions(ctx context.Context, op, where string, args ...any) ([]model.RuleActionRecord, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT `+ruleActionCols+` FROM rule_actions WHERE `+where, args...)
 	if err != nil {
-		return nil, wrap("message rule actions", err)
+		return nil, wrap(op, err)
 	}
 	defer rows.Close()
 	var out []model.RuleActionRecord
 	for rows.Next() {
 		r, err := scanRuleAction(rows)
 		if err != nil {
-			return nil, wrap("message rule actions", err)
+			return nil, wrap(op, err)
 		}
 		out = append(out, r)
 	}
-	return out, wrap("message rule actions", rows.Err())
+	return out, wrap(op, rows.Err())
 }
 
 // UpdateRuleAction rewrites an entry's action as applied and its undo,

@@ -11,21 +11,13 @@ import (
 // ConversationRuleActions lists the automatic actions taken on a
 // conversation's messages, oldest first, by message ID.
 func (q *Queries) ConversationRuleActions(ctx context.Context, conversationID string) (map[string][]model.RuleActionRecord, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT `+ruleActionCols+` FROM rule_actions
-		WHERE message_id IN (SELECT id FROM inbox_messages WHERE conversation_id = $1) ORDER BY id`, conversationID)
-	if err != nil {
-		return nil, wrap("conversation rule actions", err)
-	}
-	defer rows.Close()
+	recs, err := q.ruleActions(ctx, "conversation rule actions",
+		`message_id IN (SELECT id FROM inbox_messages WHERE conversation_id = $1) ORDER BY id`, conversationID)
 	out := map[string][]model.RuleActionRecord{}
-	for rows.Next() {
-		r, err := scanRuleAction(rows)
-		if err != nil {
-			return nil, wrap("conversation rule actions", err)
-		}
+	for _, r := range recs {
 		out[r.MessageID] = append(out[r.MessageID], r)
 	}
-	return out, wrap("conversation rule actions", rows.Err())
+	return out, err
 }
 
 // RuleLog reads a workspace's automatic action log, newest first, with
